@@ -1,0 +1,56 @@
+"""Sessions for Platinum: `nox -l` lists them, README.md explains them."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests", "lint", "typecheck"]
+
+PACKAGES = ["employee", "fakes", "harness"]
+
+
+def _install(session: nox.Session, *extras: str) -> None:
+    spec = f".[{','.join(extras)}]" if extras else "."
+    session.install("-e", spec)
+
+
+def _pytest(session: nox.Session, *args: str) -> None:
+    """Run pytest with the repository tree kept clean (coverage data goes to a temp folder)."""
+    scratch = tempfile.mkdtemp(prefix="platinum-nox-")
+    env = {
+        "COVERAGE_FILE": os.path.join(scratch, ".coverage"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    session.run("pytest", *args, *session.posargs, env=env)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole suite (unit, fakes vs real clients, contract, BDD features)."""
+    _install(session, "tests", "odoo-mcp-peer")
+    _pytest(
+        session,
+        "--cov=employee.vault",
+        "--cov-branch",
+        "--cov-report=term",
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and common bugs with ruff."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "employee", "fakes", "harness", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "employee", "fakes", "harness", "tests", "noxfile.py")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check the packages with mypy --strict."""
+    _install(session, "typecheck", "tests")
+    session.run("mypy", *PACKAGES)
