@@ -176,8 +176,10 @@ def test_stable_message_id_is_deterministic_and_safe() -> None:
     first = stable_message_id("APPROVAL_01JDC7/../x", "platinum.test")
     assert first == stable_message_id("APPROVAL_01JDC7/../x", "platinum.test")
     assert first != stable_message_id("APPROVAL_01JDC7/../y", "platinum.test")
-    assert first.startswith("<") and first.endswith("@platinum.test>")
-    assert "/" not in first and " " not in first
+    assert first.startswith("<")
+    assert first.endswith("@platinum.test>")
+    assert "/" not in first
+    assert " " not in first
     with pytest.raises(InvalidMessage):
         stable_message_id("", "platinum.test")
     with pytest.raises(InvalidMessage):
