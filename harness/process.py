@@ -18,6 +18,7 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -262,8 +263,16 @@ class ProcessGroup:
 
     @property
     def processes(self) -> list[ManagedProcess]:
+        """The members, oldest first (a copy)."""
         with self._lock:
             return list(self._procs)
+
+    def __iter__(self) -> Iterator[ManagedProcess]:
+        return iter(self.processes)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._procs)
 
     def stop_all(self) -> dict[str, int | None]:
         """Terminate every member in reverse order; return each one's exit code."""

@@ -269,7 +269,8 @@ def test_group_stops_in_reverse_order(tmp_path: Path) -> None:
     with ProcessGroup() as procs:
         for name in ("fakes", "cloud", "local"):
             procs.add(_child(tmp_path, name, code, NAME=name)).start(ready_timeout=10)
-        assert len(procs.processes) == 3
+        assert len(procs) == 3
+        assert [p.name for p in procs] == ["fakes", "cloud", "local"]
     assert order.read_text().split() == ["local", "cloud", "fakes"]
     assert procs.processes == []
     assert procs.stop_all() == {}
