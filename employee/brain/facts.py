@@ -157,17 +157,22 @@ class InvoiceRequest:
 
 @dataclass(frozen=True)
 class Triage:
-    """The policy's verdict on one mail; ``reasons`` names every rule that fired."""
+    """The policy's verdict on one mail; ``reasons`` names every rule that fired.
+
+    ``escalation`` names why the owner must handle the mail personally (legal, complaint,
+    data request, possible fraud); escalated mail gets no draft, like newsletters and spam.
+    """
 
     category: Category
     priority: Priority
     reasons: tuple[str, ...]
     invoice: InvoiceRequest | None = None
+    escalation: str | None = None
 
     @property
     def wants_reply(self) -> bool:
-        """Newsletters and spam get no reply draft."""
-        return self.category in ("reply_needed", "invoice_request")
+        """Only reply_needed and invoice_request mail that is not escalated gets a draft."""
+        return self.category in ("reply_needed", "invoice_request") and self.escalation is None
 
 
 @dataclass(frozen=True)

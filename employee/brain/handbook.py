@@ -22,8 +22,11 @@ voice" is the tone section, "## Rules of Engagement" the rules section)::
     ## Urgent words
     - urgent                         [urgent, asap, immediately, emergency, deadline today]
 
-    ## Rules
+    ## Rules                         (also "## Approval rules", "## Boundaries", "## Policies")
     - Always be polite.              [none; kept as text for the plan and for an LLM policy]
+
+A signature section may introduce its block with a sentence; a fenced or indented block
+inside it is then the signature.
 """
 
 from __future__ import annotations
@@ -79,12 +82,22 @@ def _find(sections: dict[str, str], *keywords: str) -> str | None:
     return None
 
 
+def _find_all(sections: dict[str, str], *keywords: str) -> str:
+    return "\n".join(b for n, b in sections.items() if any(k in n for k in keywords))
+
+
 def _items(body: str | None) -> tuple[str, ...]:
-    """Bullet items of a section (or its non-empty lines when it has no bullets)."""
+    """Bullet items of a section, continuation lines joined (or its lines when no bullets)."""
     if not body:
         return ()
     lines = [line for line in body.splitlines() if line.strip() and not line.startswith("```")]
-    bullets = [m.group(1) for line in lines if (m := _BULLET.match(line))]
+    bullets: list[str] = []
+    for line in lines:
+        match = _BULLET.match(line)
+        if match:
+            bullets.append(match.group(1).strip())
+        elif bullets and line[:1].isspace():
+            bullets[-1] = f"{bullets[-1]} {line.strip()}"
     chosen = bullets if bullets else [line.strip() for line in lines]
     cleaned = (item.replace("`", "").replace("[[", "").replace("]]", "").strip() for item in chosen)
     return tuple(item[:_MAX_ITEM_CHARS] for item in cleaned if item)[:_MAX_ITEMS]
@@ -99,9 +112,24 @@ def _tone(body: str | None) -> Tone:
 
 
 def _signature(body: str | None) -> str | None:
+    """A fenced or indented block if the section has one (text around it is an intro),
+    otherwise the whole section."""
     if not body:
         return None
-    lines = [line.rstrip() for line in body.strip().splitlines() if not line.startswith("```")]
+    fenced = re.search(r"^```[^\n]*\n(.*?)^```", body, re.MULTILINE | re.DOTALL)
+    lines = body.strip("\n").splitlines()
+    indented = [line for line in lines if line.startswith(("    ", "\t"))]
+    if fenced:
+        lines = fenced.group(1).splitlines()
+    elif indented and len(indented) < len(lines):
+        start = lines.index(indented[0])
+        block: list[str] = []
+        for line in lines[start:]:
+            if line.strip() and not line.startswith(("    ", "\t")):
+                break
+            block.append(line[4:] if line.startswith("    ") else line.lstrip("\t"))
+        lines = block
+    lines = [line.rstrip() for line in lines if not line.startswith("```")]
     signature = "\n".join(lines[:_MAX_SIGNATURE_LINES]).strip()[:_MAX_SIGNATURE_CHARS]
     return signature or None
 
@@ -149,7 +177,7 @@ class Handbook:
             currency=currency if _CURRENCY.match(currency) else "EUR",
             vip_senders=_vip(_items(_find(sections, "vip", "key client", "important sender"))),
             urgent_words=urgent or DEFAULT_URGENT_WORDS,
-            rules=_items(_find(sections, "rule")),
+            rules=_items(_find_all(sections, "rule", "boundar", "engagement", "polic")),
         )
 
     @classmethod

@@ -166,7 +166,9 @@ def plan_markdown(mail: MailFacts, triage: Triage) -> str:
         "",
         "- [x] Triage the message",
     ]
-    if triage.category == "invoice_request":
+    if triage.escalation:
+        lines.append(f"- [ ] Escalate to the owner ({triage.escalation}); no draft reply")
+    elif triage.category == "invoice_request":
         invoice = triage.invoice
         if invoice is None or invoice.needs_human_input:
             lines.append("- [ ] Ask the sender for the missing quantities, prices or currency")

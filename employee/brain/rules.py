@@ -15,7 +15,14 @@ from employee.brain.invoice import (
     parse_invoice_request,
 )
 
-__all__ = ["RulesConfig", "newsletter_reasons", "spam_reasons", "triage_mail", "urgency_reasons"]
+__all__ = [
+    "RulesConfig",
+    "escalation_reason",
+    "newsletter_reasons",
+    "spam_reasons",
+    "triage_mail",
+    "urgency_reasons",
+]
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 
@@ -39,6 +46,20 @@ class RulesConfig:
         "act now",
     )
     shorteners: tuple[str, ...] = ("bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd")
+    escalations: tuple[tuple[str, str], ...] = (
+        ("legal matter", r"\b(?:legal action|lawsuit|litigation|solicitor|attorney|lawyer|sue)\b"),
+        ("complaint", r"\b(?:complaint|complain(?:ing)?|grievance)\b"),
+        (
+            "data request",
+            r"\b(?:gdpr|subject access request|data (?:subject |access |deletion )?request"
+            r"|delete (?:my|our) (?:personal )?data)\b",
+        ),
+        (
+            "possible fraud: change of bank details",
+            r"\b(?:change|changed|update|updated|new)\b[^.\n]{0,40}\b(?:bank details|bank account"
+            r"|iban|account number|payment (?:details|instructions))\b",
+        ),
+    )
     spam_threshold: int = 2
     bulk_precedence: tuple[str, ...] = ("bulk", "list", "junk")
     max_scan_chars: int = 20_000
@@ -120,6 +141,15 @@ def urgency_reasons(mail: MailFacts, handbook: Handbook, config: RulesConfig) ->
     return reasons
 
 
+def escalation_reason(mail: MailFacts, config: RulesConfig) -> str | None:
+    """The first escalation (legal, complaint, data request, fraud) the text triggers."""
+    text = f"{mail.subject}\n{mail.body_text[: config.max_scan_chars]}"
+    for label, pattern in config.escalations:
+        if re.search(pattern, text, re.IGNORECASE):
+            return label
+    return None
+
+
 def _partner_name(mail: MailFacts) -> str:
     name = mail.from_name.strip().strip('"')
     return name or mail.from_addr.partition("@")[0]
@@ -135,6 +165,9 @@ def triage_mail(mail: MailFacts, handbook: Handbook, config: RulesConfig) -> Tri
     if bulk and not vip:
         return Triage("newsletter", "low", (*bulk, "newsletters get no reply draft"))
     urgent = urgency_reasons(mail, handbook, config)
+    escalation = escalation_reason(mail, config)
+    if escalation:
+        urgent.append(f"escalate to the owner: {escalation} (handbook: no draft reply)")
     priority: Priority = "high" if urgent else "normal"
     text = f"{mail.subject}\n{mail.body_text[: config.max_scan_chars]}"
     category: Category = "reply_needed"
@@ -152,7 +185,7 @@ def triage_mail(mail: MailFacts, handbook: Handbook, config: RulesConfig) -> Tri
             handbook.currency,
         )
         reasons.extend(["invoice request keyword", *invoice_reasons])
-        return Triage("invoice_request", priority, tuple(reasons), request)
+        return Triage("invoice_request", priority, tuple(reasons), request, escalation)
     if not reasons:
         reasons.append("no rule matched: personal mail needs a reply")
-    return Triage(category, priority, tuple(reasons))
+    return Triage(category, priority, tuple(reasons), None, escalation)
