@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -10,13 +11,21 @@ from typing import Any
 from employee.errors import OdooError, OdooRemoteError, OdooTransientError
 from employee.odoo.models import INVOICE_FIELDS, Invoice, InvoiceLine, invoice_from_record
 from employee.odoo.rpc import OdooRpc
+from employee.odoo.wire import major_version
 
-__all__ = ["IDEMPOTENCY_MODULE", "OdooClient", "check_idempotency_key"]
+__all__ = ["IDEMPOTENCY_MODULE", "OdooClient", "check_idempotency_key", "origin_marker"]
+
+log = logging.getLogger(__name__)
 
 #: ``ir.model.data`` module under which idempotency keys are stored.
 IDEMPOTENCY_MODULE = "platinum"
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 _PAID = ("paid", "in_payment", "reversed")
+
+
+def origin_marker(key: str) -> str:
+    """The ``invoice_origin`` value that carries an idempotency key."""
+    return f"{IDEMPOTENCY_MODULE}:{key}"
 
 
 def check_idempotency_key(key: str) -> str:
@@ -31,9 +40,10 @@ def check_idempotency_key(key: str) -> str:
 class OdooClient(OdooRpc):
     """The typed Odoo client the employee uses. Every create carries an idempotency key."""
 
-    # -- idempotency keys in ir.model.data ------------------------------------------------
+    # -- idempotency keys ---------------------------------------------------------------------
 
     def _lookup_key(self, key: str, model: str) -> int | None:
+        """The record registered under ``platinum.<key>`` in ir.model.data, if any."""
         rows = self.search_read(
             "ir.model.data",
             [["module", "=", IDEMPOTENCY_MODULE], ["name", "=", key]],
@@ -52,21 +62,19 @@ class OdooClient(OdooRpc):
         res_id = row.get("res_id")
         return res_id if isinstance(res_id, int) and not isinstance(res_id, bool) else None
 
-    def _record_key(self, key: str, model: str, res_id: int) -> None:
+    def _register_key(self, key: str, model: str, res_id: int) -> bool:
+        """Record ``platinum.<key>`` in ir.model.data; False if this user may not (ACL)."""
         values = {"module": IDEMPOTENCY_MODULE, "name": key, "model": model, "res_id": res_id}
-        self.create("ir.model.data", values)
-
-    def _keyed_ids(self, model: str, ids: Sequence[int]) -> set[int]:
-        rows = self.search_read(
-            "ir.model.data",
-            [
-                ["module", "=", IDEMPOTENCY_MODULE],
-                ["model", "=", model],
-                ["res_id", "in", list(ids)],
-            ],
-            ["res_id"],
-        )
-        return {int(r["res_id"]) for r in rows}
+        try:
+            self.create("ir.model.data", values)
+        except OdooRemoteError as exc:
+            if exc.name != "odoo.exceptions.AccessError":
+                raise
+            log.debug(
+                "ir.model.data not writable for %s; key kept on the record", self.config.login
+            )
+            return False
+        return True
 
     # -- partners ------------------------------------------------------------------------------
 
@@ -92,61 +100,61 @@ class OdooClient(OdooRpc):
     ) -> int:
         """Create a draft customer invoice once per ``idempotency_key`` and return its id.
 
-        A repeated key returns the first invoice. If a previous attempt's outcome was
-        unknown, a draft for the same partner and ``ref`` without a key is adopted, so
-        transient failures are retried without ever creating a second invoice.
+        The key travels inside the create itself (``invoice_origin = "platinum:<key>"``),
+        so a create whose outcome was unknown is found again and never doubled; it is also
+        registered as ``platinum.<key>`` in ir.model.data when the user may write there.
+        Transient failures are retried (bounded) because every attempt looks the key up first.
         """
         key = check_idempotency_key(idempotency_key)
-        ref = ref.strip()
-        if not ref:
-            raise OdooError("a draft invoice needs a reference (ref)", idempotency_key=key)
         if not lines:
             raise OdooError("a draft invoice needs at least one line", idempotency_key=key)
-        values = {
+        values: dict[str, Any] = {
             "move_type": "out_invoice",
             "partner_id": partner_id,
-            "ref": ref,
+            "invoice_origin": origin_marker(key),
             "invoice_line_ids": [line.as_command() for line in lines],
         }
+        if ref.strip():
+            values["ref"] = ref.strip()
         attempt = 0
         while True:
             try:
-                return self._create_keyed_invoice(key, partner_id, ref, values)
+                return self._create_keyed_invoice(key, values)
             except OdooTransientError:
                 if attempt >= self.config.retries:
                     raise
             self.transport.pause(attempt)
             attempt += 1
 
-    def _create_keyed_invoice(
-        self, key: str, partner_id: int, ref: str, values: dict[str, Any]
-    ) -> int:
-        existing = self._lookup_key(key, "account.move")
-        if existing is not None:
-            return existing
-        orphans = self.search_read(
+    def find_invoice_by_key(self, idempotency_key: str) -> int | None:
+        """The invoice created under this key, if any (ir.model.data, then the origin marker)."""
+        key = check_idempotency_key(idempotency_key)
+        registered = self._lookup_key(key, "account.move")
+        if registered is not None:
+            return registered
+        rows = self.search_read(
             "account.move",
-            [
-                ["move_type", "=", "out_invoice"],
-                ["partner_id", "=", partner_id],
-                ["ref", "=", ref],
-                ["state", "=", "draft"],
-            ],
+            [["invoice_origin", "=", origin_marker(key)]],
             ["id"],
+            limit=1,
             order="id asc",
         )
-        ids = [int(r["id"]) for r in orphans]
-        unkeyed = [i for i in ids if i not in self._keyed_ids("account.move", ids)] if ids else []
-        invoice_id = unkeyed[0] if unkeyed else self.create("account.move", values)
-        try:
-            self._record_key(key, "account.move", invoice_id)
-        except OdooRemoteError:
-            # Someone recorded the key first (unique module+name): theirs wins.
-            winner = self._lookup_key(key, "account.move")
-            if winner is None or winner == invoice_id:
-                raise
+        return int(rows[0]["id"]) if rows else None
+
+    def _create_keyed_invoice(self, key: str, values: dict[str, Any]) -> int:
+        existing = self.find_invoice_by_key(key)
+        if existing is not None:
+            return existing
+        invoice_id = self.create("account.move", values)
+        # Two racing creators both see their drafts now; both keep the oldest.
+        twins = self.search_read(
+            "account.move", [["invoice_origin", "=", values["invoice_origin"]]], ["id"]
+        )
+        oldest = min([int(r["id"]) for r in twins] + [invoice_id])
+        if oldest != invoice_id:
             self.execute("account.move", "unlink", [invoice_id])
-            return winner
+            return oldest
+        self._register_key(key, "account.move", invoice_id)
         return invoice_id
 
     def get_invoice(self, invoice_id: int) -> Invoice:
@@ -202,15 +210,19 @@ class OdooClient(OdooRpc):
     ) -> int:
         """Register a payment on a posted invoice once per key; returns the payment id.
 
-        Never retried automatically: if the outcome is unknown the error says so and the
-        caller reconciles (a repeated key returns the recorded payment; an invoice that is
-        already paid is refused rather than paid twice).
+        The key rides in the payment memo (``"<invoice> platinum:<key>"``) and, when the
+        user may, in ir.model.data. Never retried automatically: if the outcome is unknown
+        the error says so, and calling again with the same key finds the payment instead of
+        paying twice. An invoice that is already paid is refused.
         """
         key = check_idempotency_key(idempotency_key)
-        existing = self._lookup_key(key, "account.payment")
+        if amount is not None and not (math.isfinite(amount) and amount > 0):
+            raise OdooError("payment amount must be a positive number", amount=amount)
+        invoice = self.get_invoice(invoice_id)
+        memo = f"{invoice.name or invoice.id} {origin_marker(key)}"
+        existing = self.find_payment_by_key(key, memo)
         if existing is not None:
             return existing
-        invoice = self.get_invoice(invoice_id)
         if invoice.state != "posted":
             raise OdooError("only a posted invoice can be paid", invoice_id=invoice_id)
         if invoice.payment_state in _PAID:
@@ -218,10 +230,8 @@ class OdooClient(OdooRpc):
                 f"invoice is already {invoice.payment_state}; no payment registered",
                 invoice_id=invoice_id,
             )
-        if amount is not None and not (math.isfinite(amount) and amount > 0):
-            raise OdooError("payment amount must be a positive number", amount=amount)
         context = {"active_model": "account.move", "active_ids": [invoice_id]}
-        wizard: dict[str, Any] = {}
+        wizard: dict[str, Any] = {"communication": memo}
         if amount is not None:
             wizard["amount"] = amount
         if journal_id is not None:
@@ -232,24 +242,32 @@ class OdooClient(OdooRpc):
         action = self.execute(
             "account.payment.register", "action_create_payments", [wizard_id], context=context
         )
-        payment_id = self._payment_from_action(action, invoice_id)
-        self._record_key(key, "account.payment", payment_id)
+        payment_id = self._payment_from_action(action, key, memo)
+        self._register_key(key, "account.payment", payment_id)
         return payment_id
 
-    def _payment_from_action(self, action: Any, invoice_id: int) -> int:
+    def find_payment_by_key(self, idempotency_key: str, memo: str) -> int | None:
+        """The payment registered under this key, if any (ir.model.data, then the memo)."""
+        key = check_idempotency_key(idempotency_key)
+        registered = self._lookup_key(key, "account.payment")
+        if registered is not None:
+            return registered
+        rows = self.search_read(
+            "account.payment", [[self._memo_field(), "=", memo]], ["id"], limit=1, order="id asc"
+        )
+        return int(rows[0]["id"]) if rows else None
+
+    def _memo_field(self) -> str:
+        # account.payment.ref became memo in 18.0.
+        major = major_version(self.server_version)
+        return "ref" if major is not None and major < 18 else "memo"
+
+    def _payment_from_action(self, action: Any, key: str, memo: str) -> int:
         if isinstance(action, dict):
             res_id = action.get("res_id")
             if isinstance(res_id, int) and not isinstance(res_id, bool) and res_id > 0:
                 return res_id
-        rows = self.search_read(
-            "account.payment",
-            [["reconciled_invoice_ids", "in", [invoice_id]]],
-            ["id"],
-            limit=1,
-            order="id desc",
-        )
-        if not rows:
-            raise OdooError(
-                "payment registered but its id could not be found", invoice_id=invoice_id
-            )
-        return int(rows[0]["id"])
+        found = self.find_payment_by_key(key, memo)
+        if found is None:
+            raise OdooError("payment registered but not found by its memo", idempotency_key=key)
+        return found

@@ -139,8 +139,8 @@ def build_server(client_factory: Callable[[], OdooClient], mode: Mode) -> OdooMC
     def create_draft_invoice(
         partner_id: int,
         lines: Annotated[list[LineIn], Field(min_length=1, max_length=200)],
-        ref: Annotated[str, Field(min_length=1, max_length=200)],
         idempotency_key: IdempotencyKey,
+        ref: Annotated[str, Field(max_length=200)] = "",
     ) -> Invoice:
         """Create a draft customer invoice; the same idempotency key returns the same invoice."""
         with _odoo_errors():
