@@ -1,0 +1,171 @@
+"""The SMTP side: an aiosmtpd handler and authenticator over the store, and its listeners.
+
+Servers are created with ``loop.create_server`` in the fake's own loop (aiosmtpd's
+``Controller`` cannot take ``port=0`` and wants its own thread). Accepted mail is recorded in
+the store's outbound list and filed in each known recipient's INBOX.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from fakes.mail.faults import FaultPlan, SmtpFault
+from fakes.mail.store import MailStore
+
+__all__ = ["SmtpAuthenticator", "SmtpHandler", "SmtpListener"]
+
+HOSTNAME = "mail.platinum.test"
+
+
+class SmtpHandler:
+    """aiosmtpd hooks: faults at MAIL/RCPT/DATA, storage at DATA."""
+
+    def __init__(self, store: MailStore, faults: FaultPlan) -> None:
+        self.store = store
+        self.faults = faults
+
+    async def _fault(self, stage: str, server: SMTP) -> tuple[SmtpFault | None, str | None]:
+        fault = self.faults.take_smtp(stage)
+        if fault is None:
+            return None, None
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.drop_connection and stage != "DATA":
+            _drop(server)
+        return fault, fault.reply
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        fault, reply = await self._fault("MAIL", server)
+        if reply is not None or (fault is not None and fault.drop_connection):
+            return reply or "421 4.3.0 Connection dropped"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        fault, reply = await self._fault("RCPT", server)
+        if reply is not None or (fault is not None and fault.drop_connection):
+            return reply or "421 4.3.0 Connection dropped"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
+
+    async def handle_DATA(
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        fault, reply = await self._fault("DATA", server)
+        if reply is not None and not (fault is not None and fault.drop_connection):
+            return reply
+        content = envelope.content
+        raw = content.encode("utf-8") if isinstance(content, str) else bytes(content or b"")
+        login = _login(session)
+        record = self.store.accept(envelope.mail_from or "", envelope.rcpt_tos, raw, login)
+        if fault is not None and fault.drop_connection:
+            _drop(server)  # the ambiguous window: stored, but the client hears nothing
+            return "421 4.3.0 Connection dropped"
+        return f"250 OK queued ({record.message_id or 'no Message-ID'})"
+
+
+def _login(session: Session) -> str | None:
+    data = session.auth_data
+    if isinstance(data, LoginPassword):
+        return data.login.decode("utf-8", "replace")
+    return None
+
+
+def _drop(server: SMTP) -> None:
+    transport = server.transport
+    if isinstance(transport, asyncio.Transport):
+        transport.abort()
+    elif transport is not None:
+        transport.close()
+
+
+class SmtpAuthenticator:
+    """Checks app passwords with the ``smtp`` scope; AUTH faults answer here."""
+
+    def __init__(self, store: MailStore, faults: FaultPlan) -> None:
+        self.store = store
+        self.faults = faults
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        fault = self.faults.take_smtp("AUTH")
+        if fault is not None:
+            if fault.drop_connection:
+                _drop(server)
+                return AuthResult(success=False, handled=True)
+            if fault.reply is not None:
+                return AuthResult(success=False, handled=False, message=fault.reply)
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        login = auth_data.login.decode("utf-8", "replace")
+        password = auth_data.password.decode("utf-8", "replace")
+        if self.store.authenticate(login, password, "smtp") is None:
+            return AuthResult(success=False, handled=False)
+        return AuthResult(success=True, auth_data=auth_data)
+
+
+class SmtpListener:
+    """One SMTP port: plain with optional STARTTLS, or implicit TLS."""
+
+    def __init__(
+        self,
+        store: MailStore,
+        faults: FaultPlan,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
+        max_message_size: int = 10 * 1024 * 1024,
+        auth_required: bool = True,
+        auth_require_tls: bool = False,
+    ) -> None:
+        self.handler = SmtpHandler(store, faults)
+        self.authenticator = SmtpAuthenticator(store, faults)
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.implicit_tls = implicit_tls
+        self.max_message_size = max_message_size
+        self.auth_required = auth_required
+        self.auth_require_tls = auth_require_tls and not implicit_tls and tls is not None
+        self._server: asyncio.Server | None = None
+
+    def _protocol(self) -> SMTP:
+        return SMTP(
+            self.handler,
+            data_size_limit=self.max_message_size,
+            enable_SMTPUTF8=True,
+            hostname=HOSTNAME,
+            tls_context=None if self.implicit_tls else self.tls,
+            authenticator=self.authenticator,
+            auth_required=self.auth_required,
+            auth_require_tls=self.auth_require_tls,
+            loop=asyncio.get_running_loop(),
+        )
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            self._protocol,
+            self.host,
+            self.port,
+            ssl=self.tls if self.implicit_tls else None,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
