@@ -125,12 +125,24 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Sca
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
 
 
+_SPECIAL_BREAKS = frozenset("\x85\u2028\u2029\ufeff")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """PyYAML writes NEL/LS/PS raw in plain and single-quoted scalars, and folds them into
+    spaces when reading back; double quotes escape them, so such strings round-trip."""
+    if _SPECIAL_BREAKS.intersection(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
 def _represent_tuple(dumper: yaml.SafeDumper, value: tuple[Any, ...]) -> yaml.SequenceNode:
     return dumper.represent_list(list(value))
 
 
 _Dumper.add_representer(dt.datetime, _represent_datetime)
 _Dumper.add_representer(tuple, _represent_tuple)
+_Dumper.add_representer(str, _represent_str)
 
 
 def _split(text: str, limits: Limits) -> tuple[str | None, str]:
