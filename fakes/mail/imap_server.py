@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import ssl
 from collections import deque
 
@@ -14,6 +15,7 @@ from fakes.mail.store import MailStore
 __all__ = ["ImapServer"]
 
 MAX_LINE = 64 * 1024
+_LOGIN = re.compile(r"^(\S+ LOGIN \S+) .*$", re.IGNORECASE)
 
 
 class ImapServer:
@@ -78,8 +80,8 @@ class ImapServer:
             session.close()
 
     def log_command(self, data: bytes) -> None:
-        first = data.split(b"\r\n", 1)[0][:200]
-        self.commands.append(first.decode("utf-8", "replace"))
+        first = data.split(b"\r\n", 1)[0][:200].decode("utf-8", "replace")
+        self.commands.append(_LOGIN.sub(r"\1 ***", first))
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

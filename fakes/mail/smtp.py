@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import warnings
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
@@ -58,9 +59,7 @@ class SmtpHandler:
         envelope.rcpt_options.extend(options)
         return "250 OK"
 
-    async def handle_DATA(
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         fault, reply = await self._fault("DATA", server)
         if reply is not None and not (fault is not None and fault.drop_connection):
             return reply
@@ -141,6 +140,11 @@ class SmtpListener:
         self.auth_required = auth_required
         self.auth_require_tls = auth_require_tls and not implicit_tls and tls is not None
         self._server: asyncio.Server | None = None
+        if auth_required and not self.auth_require_tls:
+            # a deliberate test setting; aiosmtpd would warn on every connection
+            warnings.filterwarnings(
+                "ignore", "Requiring AUTH while not requiring TLS", UserWarning, "aiosmtpd"
+            )
 
     def _protocol(self) -> SMTP:
         return SMTP(
