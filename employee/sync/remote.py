@@ -1,0 +1,92 @@
+"""The shared remote: a bare repository that is the only arbiter of claims.
+
+``init_remote`` sets ``receive.denyNonFastForwards`` and ``receive.denyDeletes`` (a push is
+a compare-and-swap on ``main``), advertises push options, seeds ``main`` with the vault
+layout, and installs two tiny shell hooks that exec this interpreter on
+``-m employee.sync.hook``.
+
+Identity on the embedded default is the push option ``agent=NAME``. On a real server each
+agent gets its own SSH key, and ``authorized_keys`` pins the identity so no option can lie::
+
+    command="PLATINUM_AGENT=cloud git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict ssh-ed25519 AAAA... cloud
+    command="PLATINUM_AGENT=local git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict ssh-ed25519 AAAA... local
+
+The hook prefers ``PLATINUM_AGENT`` and refuses a push whose ``agent=`` option disagrees.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+import employee
+from employee.errors import SyncError
+from employee.sync._git import Git, hermetic_env
+from employee.sync.hook import LISTENERS
+from employee.sync.policy import DEFAULT_SIZE_CAP
+from employee.vault import GITIGNORE, Vault
+
+__all__ = ["hook_script", "init_remote"]
+
+
+def hook_script(name: str) -> str:
+    """The shell script installed as hook ``name``."""
+    package_root = Path(employee.__file__).resolve().parent.parent
+    return (
+        "#!/bin/sh\n"
+        f"PYTHONPATH={shlex.quote(str(package_root))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+        "export PYTHONPATH\n"
+        f"exec {shlex.quote(sys.executable)} -m employee.sync.hook {name}\n"
+    )
+
+
+def init_remote(
+    path: Path, *, size_cap: int = DEFAULT_SIZE_CAP, protect: bool = True, seed: bool = True
+) -> Path:
+    """Create the bare remote at ``path`` and return it.
+
+    ``protect=False`` leaves out the pre-receive hook and the fast-forward/deletion guards:
+    only tests use it, as the positive control that shows the guards matter.
+    """
+    path = Path(path)
+    if path.exists() and any(path.iterdir()):
+        raise SyncError("remote path exists and is not empty", path=str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="platinum-seed-") as tmp:
+        home = Path(tmp)
+        git = Git(path, hermetic_env(home), git_dir=path)
+        git.run("init", "-q", "--bare", "-b", "main", str(path))
+        settings = {
+            "receive.advertisePushOptions": "true",
+            "platinum.sizeCap": str(size_cap),
+            "gc.auto": "0",
+        }
+        if protect:
+            settings |= {"receive.denyNonFastForwards": "true", "receive.denyDeletes": "true"}
+        for key, value in settings.items():
+            git.run("config", key, value)
+        if seed:
+            _seed(path, home / "seed")
+    hooks = ["post-receive", "pre-receive"] if protect else ["post-receive"]
+    for name in hooks:
+        script = path / "hooks" / name
+        script.write_text(hook_script(name))
+        script.chmod(0o755)
+    (path / LISTENERS).mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _seed(remote: Path, work: Path) -> None:
+    """Push a first commit holding the vault layout and the allow-list ``.gitignore``."""
+    work.mkdir()
+    Vault.init(work)
+    gitignore = work / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text(GITIGNORE)
+    git = Git(work, hermetic_env(work.parent, "platinum"))
+    git.run("init", "-q", "-b", "main")
+    git.run("add", "-A")
+    git.run("commit", "-q", "--allow-empty", "-m", "Initialise the vault")
+    git.run("push", "-q", str(remote), "HEAD:refs/heads/main")
