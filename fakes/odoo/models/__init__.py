@@ -1,0 +1,7 @@
+"""The fake's models; importing this package registers them all."""
+
+from __future__ import annotations
+
+from fakes.odoo.models import accounting, base, payments
+
+__all__ = ["accounting", "base", "payments"]
