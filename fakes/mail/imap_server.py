@@ -66,11 +66,10 @@ class ImapServer:
         if self._server is not None:
             self._server.close()
         self.drop_connections()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=5)
         for task in list(self._tasks):
             task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
         if self._server is not None:
             await self._server.wait_closed()
 
@@ -96,6 +95,8 @@ class ImapServer:
         self.sessions.add(session)
         try:
             await session.run()
+        except asyncio.CancelledError:
+            pass  # shutdown; asyncio's connection callback must not see the cancellation
         finally:
             self.sessions.discard(session)
             self._tasks.discard(task)
