@@ -225,6 +225,8 @@ class OdooRpc:
             if not ok:
                 return OdooHealth(ok=False, status="fail", detail=f"HTTP {status}: {body!r:.200}")
             wire = self.wire
+        except OdooRemoteError as exc:
+            return OdooHealth(ok=False, status="refused", detail=str(exc))
         except OdooError as exc:
             return OdooHealth(ok=False, status="unreachable", detail=str(exc))
         return OdooHealth(ok=True, status="pass", protocol=wire, version=self._version)
