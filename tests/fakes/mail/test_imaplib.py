@@ -134,6 +134,7 @@ def test_store_expunge_copy_move(server: FakeMailServer, imap: imaplib.IMAP4) ->
 
     typ, data = imap.uid("MOVE", str(b), "Archive")
     assert typ == "OK"
+    assert imap.untagged_responses.pop("EXPUNGE") == [b"2"]
     assert [m.message["Subject"] for m in server.messages(OWNER)] == ["a", "c"]
     assert [m.message["Subject"] for m in server.messages(OWNER, "Archive")] == ["a", "b"]
 
