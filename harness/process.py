@@ -30,6 +30,7 @@ __all__ = ["ManagedProcess", "ProcessGroup", "free_port"]
 
 _TAIL_BYTES = 256 * 1024
 _READER_JOIN_TIMEOUT = 5.0
+_MAX_LINE = 1024 * 1024
 
 
 def _parse_ready(line: bytes) -> dict[str, Any] | None:
@@ -159,15 +160,21 @@ class ManagedProcess:
             self._changed.clear()
 
     def _read_stdout(self, stdout: IO[bytes]) -> None:
+        ended_line = True
         try:
             with self.log_path.open("ab", buffering=0) as log:
-                for line in iter(stdout.readline, b""):
-                    log.write(line if line.endswith(b"\n") else line + b"\n")
-                    if self.ready is None:
-                        parsed = _parse_ready(line)
+                # Bounded reads: a child that never prints a newline cannot exhaust memory.
+                for chunk in iter(lambda: stdout.readline(_MAX_LINE), b""):
+                    log.write(chunk)
+                    complete = chunk.endswith(b"\n")
+                    if self.ready is None and ended_line and complete:
+                        parsed = _parse_ready(chunk)
                         if parsed is not None:
                             self.ready = parsed
                             self._changed.set()
+                    ended_line = complete
+                if not ended_line:
+                    log.write(b"\n")
         finally:
             stdout.close()
             self._eof.set()

@@ -156,11 +156,28 @@ class Timeline:
         self._add(event)
         return event
 
-    def extend_from_audit(self, entries: Iterable[Mapping[str, Any]], source: str) -> None:
-        """Add audit entries as events; all are checked before any is added."""
-        events = [event_from_audit(entry, source) for entry in entries]
+    def extend_from_audit(
+        self, entries: Iterable[Mapping[str, Any]], source: str, *, strict: bool = True
+    ) -> int:
+        """Add audit entries as events and return how many were added.
+
+        Strict (the default): one bad entry raises ``TimelineError`` and nothing is added.
+        Lenient: each bad entry becomes an ``audit_entry_unreadable`` event instead.
+        """
+        events: list[Event] = []
+        for index, entry in enumerate(entries):
+            try:
+                events.append(event_from_audit(entry, source))
+            except TimelineError as exc:
+                if strict:
+                    raise TimelineError(f"{source} entry {index}: {exc}") from exc
+                at = parse_timestamp(self._clock())
+                events.append(
+                    Event(at, "harness", "audit_entry_unreadable", source, {"error": str(exc)})
+                )
         for event in events:
             self._add(event)
+        return len(events)
 
     def events(self) -> list[Event]:
         """Every event, sorted by time; equal times keep insertion order."""

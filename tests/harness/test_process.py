@@ -312,3 +312,24 @@ def test_ready_line_json_is_an_object_only() -> None:
     assert _parse_ready(b"[1]") is None
     assert _parse_ready(b"{broken") is None
     assert _parse_ready(json.dumps("x").encode()) is None
+
+
+def test_endless_line_is_logged_in_bounded_chunks(tmp_path: Path, group: ProcessGroup) -> None:
+    proc = group.add(
+        _child(
+            tmp_path,
+            "flood",
+            f"""
+            import sys
+            sys.stdout.write("z" * 3_000_000)
+            sys.stdout.write('{{"ready": 1}}' + chr(10))
+            sys.stdout.flush()
+            {PAUSE}
+            """,
+        )
+    )
+    # The JSON object does not start its line: it is not a ready line.
+    with pytest.raises(WorldStartupError, match="no ready line"):
+        proc.start(ready_timeout=1.0)
+    assert proc.log_path.stat().st_size > 3_000_000
+    assert proc.log_tail(1).endswith('{"ready": 1}')

@@ -169,3 +169,18 @@ def test_events_are_hashable_and_frozen() -> None:
 def test_parse_timestamp_accepts_datetimes() -> None:
     assert parse_timestamp(T0) is T0
     assert parse_timestamp("2026-11-26T10:00:00+01:00") == T0
+
+
+def test_lenient_audit_import_marks_bad_entries() -> None:
+    timeline = Timeline(clock=stepping_clock())
+    added = timeline.extend_from_audit(
+        [audit("2026-11-26T08:59:59Z", "ok"), {"action_type": "no-time"}],
+        source="audit:cloud",
+        strict=False,
+    )
+    assert added == 2
+    good, bad = timeline.events()
+    assert good.action == "ok"
+    assert bad.action == "audit_entry_unreadable"
+    assert bad.target == "audit:cloud"
+    assert "no 'timestamp'" in bad.detail["error"]
