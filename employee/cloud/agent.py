@@ -1,0 +1,366 @@
+"""The Cloud agent: watch the mailbox, turn each mail into a task, claim it, draft, ask.
+
+Threads, all inside one process:
+
+- the IMAP watcher (`employee.mail.watcher.ImapWatcher`, IDLE with a polling fallback) hands each
+  new message to `ingest`, which writes the task in ``Needs_Action/email/`` in one transaction
+  and only then lets the watcher advance its UIDVALIDITY/UID cursor (kept in the private state
+  folder): a crash before the push re-reads the mail, and the task id (a hash of the
+  Message-ID) makes the second attempt a ``duplicate`` no-op;
+- the worker claims pending tasks (a transaction whose accepted push *is* the claim), asks the
+  brain for a triage and a draft, and writes plan + approval request(s) + an ``Updates/`` signal
+  in one transaction fenced by the claim epoch. Invoice requests first create a *draft*
+  invoice through the Odoo MCP server in draft mode; when Odoo is down the task keeps its claim
+  (lease renewed) and is retried with backoff;
+- the health endpoint and the heartbeat.
+
+Cloud never holds a send, posting or payment credential (its configuration refuses them) and
+its MCP servers do not offer such tools.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from employee.brain import Handbook, MailFacts, Policy, RulesPolicy
+from employee.cloud.drafting import DraftingError, bundle_for
+from employee.cloud.ingest import ingest_op, quarantine_op
+from employee.config import AgentConfig, read_secret
+from employee.errors import EmployeeError, ToolError
+from employee.health import HealthServer, Heartbeat
+from employee.mail import Quarantined, parse_inbound
+from employee.mail.imap import ImapConfig
+from employee.mail.watcher import ImapWatcher
+from employee.mcp.client import ToolClient
+from employee.sync import Replica, TxResult
+from employee.vault import Vault, claim_of, layout, new_update
+
+__all__ = ["CloudAgent"]
+
+log = logging.getLogger("employee.cloud")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Retry:
+    attempts: int = 0
+    not_before: float = 0.0
+
+
+class CloudAgent:
+    """One Cloud worker process (several may run against the same remote)."""
+
+    def __init__(self, config: AgentConfig, *, policy: Policy | None = None) -> None:
+        if config.agent != "cloud":
+            raise EmployeeError("CloudAgent needs a cloud configuration", agent=config.agent)
+        self.config = config
+        self.policy = policy or RulesPolicy()
+        self.replica: Replica | None = None
+        self.wake = threading.Event()
+        self.stats: dict[str, int] = {
+            "mail_seen": 0,
+            "tasks_created": 0,
+            "duplicates": 0,
+            "quarantined": 0,
+            "drafted": 0,
+            "claims_lost": 0,
+        }
+        self._retries: dict[str, _Retry] = {}
+        self._odoo: ToolClient | None = None
+        self._status = "starting"
+        self._last_error = ""
+        self._lock = threading.Lock()
+
+    # -- process -----------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> int:
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="%(asctime)s cloud %(message)s"
+        )
+        cfg = self.config
+        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        self.replica = _open_replica(cfg)
+        health = HealthServer(self.status, host=cfg.health.host, port=cfg.health.port).start()
+        beat = Heartbeat(
+            cfg.state_dir / "heartbeat.json",
+            lambda: {**self.status(), "health_url": health.url},
+            interval=cfg.health.heartbeat_seconds,
+        ).start()
+        self._status = "ok"
+        self.replica.sync()
+        self._report_restart()
+        watcher = self._start_watcher(stop)
+        stop_watch = self.replica.watch_remote(self.wake.set)
+        print(
+            json.dumps({"agent": "cloud", "pid": os.getpid(), "health_url": health.url}),
+            flush=True,
+        )
+        try:
+            while not stop.is_set():
+                self.work_once()
+                self.wake.wait(self._next_wait())
+                self.wake.clear()
+        finally:
+            stop_watch.stop()
+            if watcher is not None:
+                watcher.stop()
+            if self._odoo is not None:
+                self._odoo.close()
+            beat.stop()
+            health.stop()
+        return 0
+
+    def status(self) -> dict[str, Any]:
+        rep = self.replica
+        return {
+            "agent": "cloud",
+            "status": self._status,
+            "online": bool(rep.online) if rep is not None else False,
+            "queued": len(rep.queue) if rep is not None else 0,
+            "stats": dict(self.stats),
+            "retrying": sorted(self._retries),
+            "last_error": self._last_error,
+            "pid": os.getpid(),
+        }
+
+    def _start_watcher(self, stop: threading.Event) -> ImapWatcher | None:
+        imap = self.config.imap
+        if imap is None:
+            return None
+        config = ImapConfig(
+            host=imap.host,
+            port=imap.port,
+            username=imap.username,
+            password=read_secret(imap.password_file),
+            security=imap.security,
+            ca_file=str(imap.ca_file) if imap.ca_file else None,
+            mailbox=imap.mailbox,
+            timeout=imap.timeout,
+        )
+        watcher = ImapWatcher(
+            config,
+            self.config.state_dir / "imap_cursor.json",
+            self.ingest,
+            idle_timeout=self.config.timing.idle_seconds,
+            poll_interval=self.config.timing.poll_seconds,
+            stop_event=stop,
+        )
+        watcher.start()
+        return watcher
+
+    def _next_wait(self) -> float:
+        wait = self.config.timing.poll_seconds
+        now = _monotonic()
+        for retry in self._retries.values():
+            wait = min(wait, max(0.0, retry.not_before - now))
+        return max(wait, 0.01)
+
+    def _report_restart(self) -> None:
+        restarts = int(os.environ.get("PLATINUM_RESTARTS", "0") or 0)
+        if restarts <= 0 or self.replica is None:
+            return
+        now = utcnow()
+        last_exit = os.environ.get("PLATINUM_LAST_EXIT", "?")
+        update = new_update(
+            update_id=f"health-cloud-{now.strftime('%Y%m%dT%H%M%S%f')}",
+            kind="health",
+            source="cloud",
+            created=now,
+            title=f"Cloud agent restarted by its supervisor (restart {restarts}, exit {last_exit})",
+            body="The supervisor restarted the Cloud agent; pending work resumes from the vault.",
+        )
+        from employee.sync import Mutation, WriteOp
+
+        rel = layout.update(str(update.meta["id"]))
+        self.replica.transact(WriteOp("cloud", Mutation.of({str(rel): update}), note="restart"))
+
+    # -- ingest (called by the watcher thread) ----------------------------------------------
+    def ingest(self, uid: int, raw: bytes) -> None:
+        """Turn one raw mail into a task (or a quarantine entry); returns once it is durable."""
+        assert self.replica is not None
+        self.stats["mail_seen"] += 1
+        now = utcnow()
+        parsed = parse_inbound(raw)
+        if isinstance(parsed, Quarantined):
+            quarantine = quarantine_op(
+                parsed, raw, uid=uid, now=now, state_dir=self.config.state_dir
+            )
+            result = self.replica.transact(quarantine)
+            self.stats["quarantined"] += 1
+            log.info("quarantined uid %s: %s (%s)", uid, parsed.reason, result.status)
+            return
+        result = self.replica.transact(ingest_op(parsed, raw, now=now))
+        if result.status == "lost":
+            self.stats["duplicates"] += 1
+        elif result.status in ("pushed", "queued"):
+            self.stats["tasks_created"] += 1
+        elif result.status == "refused":
+            raise EmployeeError("task creation refused", reason=result.verdict.reason)
+        self.wake.set()
+
+    # -- the worker ------------------------------------------------------------------------------
+    def work_once(self) -> None:
+        """One pass: sync, claim what is pending, draft what we hold."""
+        rep = self.replica
+        assert rep is not None
+        try:
+            rep.sync()
+            for rel in rep.vault.list("Needs_Action/email"):
+                self._claim_and_draft(rel.stem)
+            for rel in rep.vault.list("In_Progress/cloud"):
+                self._resume(rel.stem)
+        except EmployeeError as exc:
+            self._last_error = str(exc)
+            log.warning("worker pass failed: %s", exc)
+
+    def _claim_and_draft(self, task_id: str) -> None:
+        assert self.replica is not None
+        lease = timedelta(seconds=self.config.timing.lease_seconds)
+        result = self.replica.claim("email", task_id, lease)
+        if result.status != "pushed":
+            if result.status == "lost":
+                self.stats["claims_lost"] += 1
+            return
+        claim = result.value
+        self._draft(task_id, int(claim.claim_epoch))
+
+    def _resume(self, task_id: str) -> None:
+        """A task we hold (crash recovery, or an Odoo retry): draft it if still in progress."""
+        assert self.replica is not None
+        vault = self.replica.vault
+        rel = layout.in_progress("cloud", task_id)
+        try:
+            doc = vault.read(rel)
+        except EmployeeError:
+            return
+        if doc.meta.get("status") != "in_progress":
+            return
+        claim = claim_of(doc.meta)
+        if claim is None or claim.claimed_by != "cloud":
+            return
+        retry = self._retries.get(task_id)
+        if retry is not None and retry.not_before > _monotonic():
+            return
+        lease = timedelta(seconds=self.config.timing.lease_seconds)
+        epoch = claim.claim_epoch
+        if claim.lease_until <= utcnow():
+            reclaimed = self.replica.reclaim(task_id, lease, timedelta(0))
+            if not reclaimed:
+                return
+            epoch = reclaimed.value.claim_epoch
+        self._draft(task_id, int(epoch))
+
+    def _draft(self, task_id: str, epoch: int) -> None:
+        rep = self.replica
+        assert rep is not None
+        now = utcnow()
+        try:
+            task = rep.vault.read(layout.in_progress("cloud", task_id))
+        except EmployeeError as exc:
+            self._last_error = str(exc)
+            return
+        handbook = _handbook(rep.vault)
+        facts = _facts(task.meta, task.body, now)
+        try:
+            mutation = bundle_for(
+                task_id=task_id,
+                task=task,
+                facts=facts,
+                policy=self.policy,
+                handbook=handbook,
+                now=now,
+                ttl=timedelta(hours=self.config.timing.approval_ttl_hours),
+                odoo=self._odoo_client,
+            )
+        except (DraftingError, ToolError) as exc:
+            self._backoff(task_id, str(exc))
+            lease = timedelta(seconds=self.config.timing.lease_seconds)
+            rep.renew(task_id, epoch, lease)
+            return
+        result: TxResult = rep.complete(task_id, epoch, mutation)
+        if result:
+            self.stats["drafted"] += 1
+            self._retries.pop(task_id, None)
+        log.info("draft of %s: %s", task_id, result.status)
+
+    def _backoff(self, task_id: str, error: str) -> None:
+        retry = self._retries.setdefault(task_id, _Retry())
+        retry.attempts += 1
+        base = self.config.timing.retry_base_seconds
+        cap = self.config.timing.retry_max_seconds
+        delay = min(cap, base * 2 ** (retry.attempts - 1)) * random.uniform(0.8, 1.2)
+        retry.not_before = _monotonic() + delay
+        self._last_error = error
+        log.warning("task %s waits %.2fs after: %s", task_id, delay, error)
+
+    def _odoo_client(self) -> ToolClient:
+        """The Odoo MCP server in *draft* mode, started on first use."""
+        odoo = self.config.odoo
+        if odoo is None:
+            raise DraftingError("no Odoo configured for invoice requests")
+        if self._odoo is None:
+            env = {
+                "ODOO_URL": odoo.url,
+                "ODOO_DB": odoo.db,
+                "ODOO_LOGIN": odoo.login,
+                "ODOO_SECRET": read_secret(odoo.secret_file),
+                "ODOO_PROTOCOL": odoo.protocol,
+                "ODOO_ROLE": "drafter",
+            }
+            self._odoo = ToolClient("employee.mcp.odoo", ["--mode", "draft"], env=env)
+        return self._odoo
+
+
+def _open_replica(cfg: AgentConfig) -> Replica:
+    if (cfg.state_dir / "tx").exists():
+        return Replica.open(cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)
+    return Replica.clone(cfg.remote, cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)
+
+
+def _handbook(vault: Vault) -> Handbook:
+    try:
+        return Handbook.parse(vault.path("Company_Handbook.md").read_text(encoding="utf-8"))
+    except (OSError, EmployeeError):
+        return Handbook.parse("")
+
+
+def _facts(meta: Mapping[str, Any], body: str, now: datetime) -> MailFacts:
+    received = meta.get("received")
+    when = received if isinstance(received, datetime) else now
+    if isinstance(received, str):
+        try:
+            when = datetime.fromisoformat(received)
+        except ValueError:
+            when = now
+    headers = meta.get("headers") or []
+    return MailFacts(
+        message_id=str(meta.get("message_id", "")),
+        from_addr=str(meta.get("from", "")),
+        from_name=str(meta.get("from_name", "")),
+        to=tuple(str(t) for t in meta.get("to") or []),
+        subject=str(meta.get("subject", "")),
+        body_text=body,
+        received=when,
+        in_reply_to=str(meta.get("in_reply_to") or "") or None,
+        references=tuple(str(r) for r in meta.get("references") or []),
+        attachments=tuple(str(a) for a in meta.get("attachments") or []),
+        headers=tuple((str(k).lower(), str(v)) for k, v in headers),
+        reply_to=str(meta.get("reply_to") or "") or None,
+    )
+
+
+def _monotonic() -> float:
+    import time
+
+    return time.monotonic()

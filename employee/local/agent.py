@@ -1,0 +1,464 @@
+"""The Local executive: approvals, the final side effects, and the dashboard.
+
+On start and whenever it comes back online, Local syncs its replica, merges ``Updates/`` into
+``Dashboard.md`` (it alone writes it) and shows what waits for approval. It watches
+``Approved/`` and ``Rejected/`` in its own working tree with ``watchdog`` (the human moves files
+there in Obsidian) and the remote for new commits, and for each approval that entered
+``Approved/`` on this replica (a working-tree change or Local's own commit; the sync layer
+quarantines forgeries) and has not expired, it:
+
+1. pushes the intent (`IntentOp`) — offline, nothing is executed;
+2. performs the action through an MCP server (`Executor`: email, Odoo executive, social);
+3. pushes the outcome (`FinishOp`): task, plan and approval into ``Done/<YYYY-MM>/``, every
+   step in ``Logs/local/``; a permanent failure also raises an alert.
+
+Transient failures are retried with backoff, each retry behind a new pushed intent; the email
+server checks Sent for the stable Message-ID before any resend, so a crash between the send and
+the outcome never duplicates a mail.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from employee.config import AgentConfig, read_secret
+from employee.errors import DocumentError, EmployeeError
+from employee.health import HealthServer, Heartbeat
+from employee.local.executor import ACTION_DOMAIN, Executor, Result, action_type_of
+from employee.local.ops import DashboardOp, FinishOp, IntentOp
+from employee.mail import stable_message_id
+from employee.mcp.client import ToolClient
+from employee.sync import Replica
+from employee.vault import Approval, is_expired, read_approval
+
+__all__ = ["LocalAgent"]
+
+log = logging.getLogger("employee.local")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Retry:
+    attempts: int = 0
+    not_before: float = 0.0
+
+
+class _Wake(FileSystemEventHandler):
+    """Wake the worker on any change under Approved/ or Rejected/."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            text = os.fsdecode(path)
+            if "/Approved" in text or "/Rejected" in text:
+                self.event.set()
+                return
+
+
+class LocalAgent:
+    """The Local executive process."""
+
+    def __init__(self, config: AgentConfig) -> None:
+        if config.agent != "local":
+            raise EmployeeError("LocalAgent needs a local configuration", agent=config.agent)
+        self.config = config
+        self.replica: Replica | None = None
+        self.wake = threading.Event()
+        self.executor = Executor(email=self._email, odoo=self._odoo, social=self._social)
+        self._clients: dict[str, ToolClient] = {}
+        self._retries: dict[str, _Retry] = {}
+        self._alerts: list[str] = []
+        self._cloud_health: dict[str, Any] = {}
+        self._dashboard_due = True
+        self._last_dashboard = 0.0
+        self._status = "starting"
+        self._last_error = ""
+        self.stats: dict[str, int] = {"executed": 0, "failed": 0, "rejected": 0, "expired": 0}
+
+    # -- process -----------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> int:
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="%(asctime)s local %(message)s"
+        )
+        cfg = self.config
+        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        self._load_state()
+        self.replica = _open_replica(cfg)
+        health = HealthServer(self.status, host=cfg.health.host, port=cfg.health.port).start()
+        beat = Heartbeat(
+            cfg.state_dir / "heartbeat.json",
+            lambda: {**self.status(), "health_url": health.url},
+            interval=cfg.health.heartbeat_seconds,
+        ).start()
+        self._status = "ok"
+        observer = Observer()
+        observer.schedule(_Wake(self.wake), str(cfg.vault), recursive=True)
+        observer.start()
+        remote = self.replica.watch_remote(self.wake.set)
+        print(
+            json.dumps({"agent": "local", "pid": os.getpid(), "health_url": health.url}),
+            flush=True,
+        )
+        try:
+            while not stop.is_set():
+                self.work_once()
+                self.wake.wait(self._next_wait())
+                self.wake.clear()
+        finally:
+            remote.stop()
+            observer.stop()
+            observer.join(timeout=5)
+            for client in self._clients.values():
+                client.close()
+            beat.stop()
+            health.stop()
+        return 0
+
+    def status(self) -> dict[str, Any]:
+        rep = self.replica
+        return {
+            "agent": "local",
+            "status": self._status,
+            "online": bool(rep.online) if rep is not None else False,
+            "queued": len(rep.queue) if rep is not None else 0,
+            "stats": dict(self.stats),
+            "retrying": sorted(self._retries),
+            "last_error": self._last_error,
+            "pid": os.getpid(),
+        }
+
+    def _next_wait(self) -> float:
+        wait = self.config.timing.poll_seconds
+        now = time.monotonic()
+        for retry in self._retries.values():
+            wait = min(wait, max(0.0, retry.not_before - now))
+        return max(wait, 0.01)
+
+    # -- one pass ------------------------------------------------------------------------------
+    def work_once(self) -> None:
+        rep = self.replica
+        assert rep is not None
+        try:
+            result = rep.sync()
+            if result.quarantined:
+                self._dashboard_due = True
+            if not result.online:
+                return  # offline: never execute; the human's moves wait in the working tree
+            for approved in rep.approvals_entered_by_me():
+                self._process_approved(PurePosixPath(approved))
+            for rejected in rep.vault.list("Rejected"):
+                self._process_rejected(rejected)
+            self._expire_pending()
+            self._refresh_dashboard()
+        except EmployeeError as exc:
+            self._last_error = str(exc)
+            log.warning("pass failed: %s", exc)
+
+    # -- approvals -------------------------------------------------------------------------------
+    def _read(self, rel: PurePosixPath) -> tuple[Approval, str] | None:
+        assert self.replica is not None
+        try:
+            text = self.replica.vault.path(rel).read_text(encoding="utf-8")
+            return read_approval(self.replica.vault, rel), text
+        except (OSError, DocumentError) as exc:
+            self._alert_once(f"approval {rel.name} is unreadable: {exc}")
+            return None
+
+    def _process_approved(self, rel: PurePosixPath) -> None:
+        rep = self.replica
+        assert rep is not None
+        read = self._read(rel)
+        if read is None:
+            return
+        approval, text = read
+        retry = self._retries.get(approval.approval_id)
+        if retry is not None and retry.not_before > time.monotonic():
+            return
+        domain = ACTION_DOMAIN.get(approval.action, "email")
+        now = utcnow()
+        if is_expired(approval, now):
+            self._finish(
+                approval,
+                domain,
+                Result("failed", "expired"),
+                outcome="expired",
+                alert=f"Approval {approval.approval_id} expired before it was approved; "
+                "nothing was executed",
+            )
+            self._drop_visible(rel, text)
+            return
+        if not self._ready(approval, now):
+            return
+        message_id = ""
+        if approval.action in ("send_email", "send_invoice"):
+            message_id = stable_message_id(approval.approval_id, self.config.message_id_domain)
+        intent = rep.transact(
+            IntentOp("local", approval.task_id, approval.approval_id, domain, text, message_id)
+        )
+        if intent.status != "pushed":
+            if intent.status == "lost":
+                self._drop_visible(rel, text)
+            log.info("intent for %s: %s", approval.approval_id, intent.status)
+            return
+        started = time.monotonic()
+        outcome = self.executor.execute(approval, now=now)
+        duration = int((time.monotonic() - started) * 1000)
+        if outcome.kind == "retry":
+            self._backoff(approval.approval_id, outcome.result)
+            return
+        self._retries.pop(approval.approval_id, None)
+        if outcome.kind == "executed":
+            self.stats["executed"] += 1
+            self._finish(approval, domain, outcome, outcome="executed", duration=duration)
+        else:
+            self.stats["failed"] += 1
+            self._finish(
+                approval,
+                domain,
+                outcome,
+                outcome="failed",
+                duration=duration,
+                alert=f"{approval.action} for {approval.task_id} failed: {outcome.result}",
+            )
+
+    def _ready(self, approval: Approval, now: datetime) -> bool:
+        """Dependencies (``after``) done and scheduled time (``scheduled_for``) reached."""
+        assert self.replica is not None
+        after = str(approval.params.get("after") or "")
+        if after:
+            task_rel = self.replica.vault.find_task(approval.task_id)
+            if task_rel is None:
+                return False
+            outbox = self.replica.vault.read(task_rel).meta.get("outbox") or {}
+            if (outbox.get(after) or {}).get("state") != "executed":
+                return False
+        scheduled = approval.params.get("scheduled_for")
+        if scheduled:
+            when = scheduled if isinstance(scheduled, datetime) else None
+            if when is None:
+                try:
+                    when = datetime.fromisoformat(str(scheduled))
+                except ValueError:
+                    return True
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            if when > now:
+                retry = self._retries.setdefault(approval.approval_id, _Retry())
+                retry.not_before = time.monotonic() + (when - now).total_seconds()
+                return False
+        return True
+
+    def _process_rejected(self, rel: PurePosixPath) -> None:
+        read = self._read(rel)
+        if read is None:
+            return
+        approval, text = read
+        domain = ACTION_DOMAIN.get(approval.action, "email")
+        result = self._finish(approval, domain, Result("failed", "rejected"), outcome="rejected")
+        if result:
+            self.stats["rejected"] += 1
+        self._drop_visible(rel, text)
+
+    def _expire_pending(self) -> None:
+        assert self.replica is not None
+        now = utcnow()
+        for rel in self.replica.vault.list("Pending_Approval"):
+            read = self._read(rel)
+            if read is None:
+                continue
+            approval, _ = read
+            if is_expired(approval, now):
+                self.stats["expired"] += 1
+                self._finish(
+                    approval,
+                    rel.parts[1],
+                    Result("failed", "expired"),
+                    outcome="expired",
+                    alert=f"Approval {approval.approval_id} expired without a decision",
+                )
+
+    def _finish(
+        self,
+        approval: Approval,
+        domain: str,
+        result: Result,
+        *,
+        outcome: str,
+        duration: int = 0,
+        alert: str = "",
+    ) -> bool:
+        """Push the outcome; True when the push was accepted."""
+        assert self.replica is not None
+        parameters = {"action": approval.action, **dict(result.detail)}
+        op = FinishOp(
+            "local",
+            approval.task_id,
+            approval.approval_id,
+            domain,
+            outcome,
+            action_type_of(approval.action) if outcome == "executed" else f"approval_{outcome}",
+            parameters=parameters,
+            result=result.result,
+            duration_ms=duration,
+            alert=alert,
+        )
+        tx = self.replica.transact(op)
+        self._dashboard_due = True
+        log.info("%s %s: %s", outcome, approval.approval_id, tx.status)
+        return bool(tx)
+
+    def _drop_visible(self, rel: PurePosixPath, text: str) -> None:
+        """Remove the human's moved copy once its decision is recorded (if still unchanged)."""
+        assert self.replica is not None
+        path = self.replica.vault.path(rel)
+        tracked = self.replica.git.run("ls-files", "--error-unmatch", str(rel), check=False)
+        if tracked.returncode == 0:
+            return
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                path.unlink()
+        except OSError:
+            return
+
+    def _backoff(self, approval_id: str, why: str) -> None:
+        retry = self._retries.setdefault(approval_id, _Retry())
+        retry.attempts += 1
+        timing = self.config.timing
+        delay = min(timing.retry_max_seconds, timing.retry_base_seconds * 2 ** (retry.attempts - 1))
+        delay *= random.uniform(0.8, 1.2)
+        retry.not_before = time.monotonic() + delay
+        self._last_error = f"{approval_id}: {why}"
+        log.info("retry %s in %.2fs (%s)", approval_id, delay, why)
+
+    def _alert_once(self, text: str) -> None:
+        if text not in self._alerts:
+            self._alerts.append(text)
+            self._alerts = self._alerts[-20:]
+            self._dashboard_due = True
+
+    # -- dashboard -----------------------------------------------------------------------------
+    def _refresh_dashboard(self) -> None:
+        assert self.replica is not None
+        vault = self.replica.vault
+        due = self._dashboard_due or bool(vault.list("Updates"))
+        due = due or any(
+            vault.read(rel).meta.get("status") == "done"
+            for rel in vault.list("In_Progress/cloud")
+            if _readable(vault, rel)
+        )
+        if not due and time.monotonic() - self._last_dashboard < 600:
+            return
+        health = {
+            "local": {
+                "status": self._status,
+                "online": self.replica.online,
+                "pid": os.getpid(),
+                "at": utcnow().isoformat(),
+            }
+        }
+        health["cloud"] = dict(self._cloud_health) or {"status": "no report yet"}
+        tx = self.replica.transact(DashboardOp("local", tuple(self._alerts), health))
+        if tx and isinstance(tx.value, tuple):
+            alerts, cloud = tx.value
+            self._alerts = [*self._alerts, *alerts][-20:]
+            self._cloud_health.update(cloud.get("cloud", {}))
+            self._save_state()
+        self._dashboard_due = False
+        self._last_dashboard = time.monotonic()
+
+    def _load_state(self) -> None:
+        path = self.config.state_dir / "dashboard_state.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self._alerts = [str(a) for a in data.get("alerts", [])][-20:]
+        self._cloud_health = dict(data.get("cloud_health", {}))
+
+    def _save_state(self) -> None:
+        from employee.health.heartbeat import write_json_atomic
+
+        write_json_atomic(
+            self.config.state_dir / "dashboard_state.json",
+            {"alerts": self._alerts, "cloud_health": self._cloud_health},
+        )
+
+    # -- MCP servers (started on first use) -----------------------------------------------------
+    def _client(self, name: str, module: str, mode: str, env: dict[str, str]) -> ToolClient:
+        if name not in self._clients:
+            self._clients[name] = ToolClient(module, ["--mode", mode], env=env)
+        return self._clients[name]
+
+    def _email(self) -> ToolClient:
+        cfg = self.config
+        smtp, imap = cfg.smtp, cfg.imap
+        if smtp is None or imap is None:
+            raise EmployeeError("Local needs smtp and imap settings to send mail")
+        env = {
+            "EMAIL_SMTP_HOST": smtp.host,
+            "EMAIL_SMTP_PORT": str(smtp.port),
+            "EMAIL_SMTP_SECURITY": smtp.security,
+            "EMAIL_IMAP_HOST": imap.host,
+            "EMAIL_IMAP_PORT": str(imap.port),
+            "EMAIL_IMAP_SECURITY": imap.security,
+            "EMAIL_USERNAME": smtp.username,
+            "EMAIL_PASSWORD_FILE": str(smtp.password_file),
+            "EMAIL_FROM": cfg.mail_from or smtp.username,
+            "EMAIL_MESSAGE_ID_DOMAIN": cfg.message_id_domain,
+        }
+        if smtp.ca_file is not None:
+            env["EMAIL_CA_FILE"] = str(smtp.ca_file)
+        return self._client("email", "employee.mcp.email", "send", env)
+
+    def _odoo(self) -> ToolClient:
+        odoo = self.config.odoo
+        if odoo is None:
+            raise EmployeeError("Local has no Odoo configured")
+        env = {
+            "ODOO_URL": odoo.url,
+            "ODOO_DB": odoo.db,
+            "ODOO_LOGIN": odoo.login,
+            "ODOO_SECRET": read_secret(odoo.secret_file),
+            "ODOO_PROTOCOL": odoo.protocol,
+            "ODOO_ROLE": odoo.role,
+        }
+        return self._client("odoo", "employee.mcp.odoo", "executive", env)
+
+    def _social(self) -> ToolClient:
+        social = self.config.social
+        if social is None:
+            raise EmployeeError("Local has no social API configured")
+        env = {"SOCIAL_API_URL": social.url, "SOCIAL_TOKEN_FILE": str(social.token_file)}
+        return self._client("social", "employee.mcp.social", "executive", env)
+
+
+def _readable(vault: Any, rel: PurePosixPath) -> bool:
+    try:
+        vault.read(rel)
+    except (DocumentError, OSError):
+        return False
+    return True
+
+
+def _open_replica(cfg: AgentConfig) -> Replica:
+    if (cfg.state_dir / "tx").exists():
+        return Replica.open(cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)
+    return Replica.clone(cfg.remote, cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)

@@ -1,0 +1,179 @@
+"""Bring up a world on the ``processes`` backend: fakes, the remote, the seed vault, the agents."""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING, Any
+
+from employee.sync import init_remote
+from employee.vault import Vault
+from fakes.mail import MailApiClient
+from fakes.odoo import FakeOdooClient
+from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor
+
+if TYPE_CHECKING:
+    from harness.world import World
+
+__all__ = ["bootstrap_world"]
+
+
+def bootstrap_world(world: World) -> None:
+    """Start every component of ``world`` in dependency order."""
+    opts = world.options
+    cloud_mail_pw = world.new_secret("cloud-read")
+    local_mail_pw = world.new_secret("local-send")
+    mail = world.spawn(
+        "mail",
+        world.python_module(
+            "fakes.mail",
+            "--smtp-port",
+            "0",
+            "--imap-port",
+            "0",
+            "--api-port",
+            "0",
+            "--user",
+            f"{opts.owner}:{cloud_mail_pw}:imap",
+            "--user",
+            f"{opts.owner}:{local_mail_pw}:imap+smtp",
+            "--auto-sent",
+        ),
+    )
+    mail_ready = dict(mail.ready or {})
+    world.mail = MailActor(
+        MailApiClient(f"http://{mail_ready['host']}:{mail_ready['api_port']}"),
+        owner=opts.owner,
+        timeline=world.timeline,
+        ready=mail_ready,
+    )
+
+    odoo = world.spawn(
+        "odoo",
+        world.python_module(
+            "fakes.odoo",
+            "--port",
+            "0",
+            "--odoo-version",
+            opts.odoo_version,
+            "--db",
+            "platinum",
+            "--data-dir",
+            str(world.root / "odoo-data"),
+        ),
+    )
+    odoo_ready = dict(odoo.ready or {})
+    world.odoo = OdooActor(odoo_ready, FakeOdooClient(odoo_ready["test_api"]))
+
+    init_remote(world.remote_path)
+    world.links.mkdir(parents=True, exist_ok=True)
+    _seed_vault(world)
+
+    handles = {}
+    for name in ("cloud", "local"):
+        handles[name] = _prepare_agent(
+            world, name, mail_ready, odoo_ready, cloud_mail_pw, local_mail_pw
+        )
+    world.cloud = handles["cloud"]
+    world.local = handles["local"]
+    world.human = HumanActor(world.local, world.timeline)
+    for name in ("cloud", "local"):
+        _start_agent(world, handles[name])
+
+
+def _seed_vault(world: World) -> None:
+    """Local (the owner's side) creates the vault once and pushes it as the first commit."""
+    from harness.world import git
+
+    seed = world.root / "seed"
+    link = world.links / "local.git"
+    link.symlink_to(world.remote_path)
+    git("clone", "-q", str(link), str(seed))
+    Vault.init(seed)
+    env = {
+        "GIT_AUTHOR_NAME": "local",
+        "GIT_AUTHOR_EMAIL": "local@platinum.invalid",
+        "GIT_COMMITTER_NAME": "local",
+        "GIT_COMMITTER_EMAIL": "local@platinum.invalid",
+    }
+    git("add", "-A", cwd=seed, env=env)
+    git("commit", "-q", "-m", "init vault (protocol v1)", cwd=seed, env=env)
+    git("push", "-q", "-o", "agent=local", "origin", "HEAD:refs/heads/main", cwd=seed, env=env)
+    shutil.rmtree(seed)
+    world.timeline.record("local", "vault_seeded")
+
+
+def _prepare_agent(
+    world: World,
+    name: str,
+    mail_ready: dict[str, Any],
+    odoo_ready: dict[str, Any],
+    cloud_mail_pw: str,
+    local_mail_pw: str,
+) -> AgentHandle:
+    opts = world.options
+    home = world.root / name
+    secrets_dir = home / "secrets"
+    state_dir = home / "state"
+    vault_path = home / "vault"
+    link = world.links / f"{name}.git"
+    if not link.is_symlink():
+        link.symlink_to(world.remote_path)
+    role = "drafter" if name == "cloud" else "executive"
+    odoo_user = next(u for u in odoo_ready["users"] if u["role"] == role)
+    odoo_secret = world.write_secret(secrets_dir / "odoo_api_key", odoo_user["api_key"])
+    mail_pw = world.write_secret(
+        secrets_dir / "mail_password", cloud_mail_pw if name == "cloud" else local_mail_pw
+    )
+    imap: dict[str, Any] = {
+        "host": mail_ready["host"],
+        "port": mail_ready["imap_port"],
+        "security": "starttls",
+        "username": opts.owner,
+        "password_file": str(mail_pw),
+        "ca_file": mail_ready["ca_cert"],
+    }
+    config: dict[str, Any] = {
+        "agent": name,
+        "vault": str(vault_path),
+        "state_dir": str(state_dir),
+        "remote": str(link),
+        "health": {"host": "127.0.0.1", "port": 0, "heartbeat_seconds": 1.0},
+        "imap": imap,
+        "odoo": {
+            "url": odoo_ready["url"],
+            "db": odoo_ready["db"],
+            "login": odoo_user["login"],
+            "secret_file": str(odoo_secret),
+            "role": role,
+        },
+        "mail_from": opts.owner,
+        "message_id_domain": opts.message_id_domain,
+        "timing": {
+            "lease_seconds": opts.lease_seconds,
+            "approval_ttl_hours": opts.approval_ttl_hours,
+            "poll_seconds": opts.poll_seconds,
+            "retry_base_seconds": 0.2,
+            "retry_max_seconds": 2.0,
+        },
+    }
+    if name == "local":
+        config["smtp"] = {**imap, "port": mail_ready["smtp_port"]}
+    config_path = world.write_config(home / "config.yaml", config)
+    return AgentHandle(
+        name=name,
+        home=home,
+        vault_path=vault_path,
+        state_dir=state_dir,
+        secrets_dir=secrets_dir,
+        config_path=config_path,
+        link=link,
+        remote_path=world.remote_path,
+        timeline=world.timeline,
+    )
+
+
+def _start_agent(world: World, handle: AgentHandle) -> None:
+    command = "supervise" if world.options.supervise else handle.name
+    argv = world.python_module("employee", command, "--config", str(handle.config_path))
+    handle.process = world.spawn(handle.name, argv)
+    handle.ready = dict(handle.process.ready or {})
