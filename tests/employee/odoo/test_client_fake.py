@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from employee.errors import OdooError, OdooRemoteError, OdooTransientError
-from employee.odoo import InvoiceLine, OdooClient
+from employee.odoo import InvoiceLine, OdooClient, OdooConfig
 from fakes.odoo import FakeOdoo, OdooFault
 
 ClientMaker = Callable[..., OdooClient]
@@ -161,3 +161,30 @@ def test_odoo_down_is_transient_and_health_says_so(
     finally:
         odoo.up()
     assert client.health().ok is True
+
+
+@pytest.fixture
+def odoo19() -> Iterator[FakeOdoo]:
+    with FakeOdoo(version="19", db="platinum") as fake:
+        yield fake
+
+
+def test_payment_with_unknown_outcome_is_found_not_doubled(odoo19: FakeOdoo) -> None:
+    user = odoo19.executive
+    config = OdooConfig(odoo19.url, odoo19.db, user.login, user.api_key, timeout=0.5)
+    with OdooClient(config, sleep=lambda _: None) as client:
+        partner = client.find_or_create_partner("Slow Bank Co", None)
+        invoice = client.create_draft_invoice(partner, LINES, ref="R", idempotency_key="k-slow")
+        client.post_invoice(invoice)
+        path = "/json/2/account.payment.register/action_create_payments"
+        odoo19.inject_fault(OdooFault(kind="delay", seconds=1.5, times=1, path=path))
+        with pytest.raises(OdooTransientError, match="outcome unknown"):
+            client.register_payment(invoice, idempotency_key="pay-slow")
+        # Odoo finishes the call after the client gave up.
+        odoo19.wait_for(
+            lambda o: o.records("account.payment", []), timeout=5, describe="the late payment"
+        )
+        payment = client.register_payment(invoice, idempotency_key="pay-slow")
+        [only] = odoo19.records("account.payment", [])
+        assert payment == only["id"]
+        assert client.get_invoice(invoice).payment_state in ("paid", "in_payment")
