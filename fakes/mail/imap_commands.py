@@ -125,6 +125,10 @@ class MailboxCommands:
             lines.append(f"* {len(self.view)} EXISTS")
         return lines
 
+    def sync_for_uid(self, command: Command) -> list[str]:
+        """UID commands see mail that arrived since the last sync (announced afterwards)."""
+        return self.sync(expunges=False) if command.name.startswith("UID ") else []
+
     def targets(self, spec: Token, *, uid: bool) -> list[tuple[int, int]]:
         """(sequence number, UID) pairs a set names, in view order."""
         text = astring(spec)
@@ -309,8 +313,9 @@ class MailboxCommands:
     async def cmd_fetch(self, command: Command) -> str:
         if len(command.args) != 2:
             raise ImapSyntaxError("FETCH needs a set and items")
-        targets = self.targets(command.args[0], uid=command.name == "UID FETCH")
         items = parse_fetch_items(command.args[1])
+        pending = self.sync_for_uid(command)
+        targets = self.targets(command.args[0], uid=command.name == "UID FETCH")
         mark = sets_seen(items) and not self.readonly
         for seq, uid in targets:
             msg = self.snapshot(uid)
@@ -321,6 +326,7 @@ class MailboxCommands:
                 msg = self.store.set_flags(self.account, self.selected, uid, msg.flags | {"\\Seen"})
                 changed = True
             await self.send(render_fetch(seq, msg, items, flags_changed=changed))
+        await self.untagged(pending)
         return f"{command.name} completed"
 
     async def cmd_store(self, command: Command) -> str:
@@ -335,7 +341,8 @@ class MailboxCommands:
         for arg in command.args[2:]:
             raw_flags.extend(arg if isinstance(arg, list) else [arg])
         flags = {normalize_flag(astring(f)) for f in raw_flags} - {"\\Recent"}
-        lines = []
+        lines: list[str] = []
+        pending = self.sync_for_uid(command)
         for seq, uid in self.targets(command.args[0], uid=command.name == "UID STORE"):
             msg = self.snapshot(uid)
             if msg is None:
@@ -349,7 +356,7 @@ class MailboxCommands:
             msg = self.store.set_flags(self.account, self.selected, uid, new)
             if not action.endswith(".SILENT"):
                 lines.append(f"* {seq} FETCH (UID {uid} FLAGS {render_flags(msg.flags)})")
-        await self.untagged(lines)
+        await self.untagged(lines + pending)
         return f"{command.name} completed"
 
     async def cmd_copy(self, command: Command) -> str:
@@ -358,6 +365,7 @@ class MailboxCommands:
         move = command.name.endswith("MOVE")
         if move:
             self.require_writable()
+        pending = self.sync_for_uid(command)
         pairs = self.targets(command.args[0], uid=command.name.startswith("UID"))
         dest = self.resolve(astring(command.args[1]), trycreate=True)
         copied = self.store.copy(self.account, self.selected, [u for _, u in pairs], dest)
@@ -368,11 +376,12 @@ class MailboxCommands:
             dst = ",".join(str(d) for _, d in copied)
             code = f"[COPYUID {validity} {src} {dst}] "
         if not move:
+            await self.untagged(pending)
             return f"{code}{command.name} completed"
         moved = [s for s, _ in copied]
         self.store.delete(self.account, self.selected, moved)
         lines = [f"* OK {code}Moved"] if code else []
-        await self.untagged(lines + self._forget(moved))
+        await self.untagged(lines + pending + self._forget(moved))
         return f"{command.name} completed"
 
 

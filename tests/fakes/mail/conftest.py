@@ -44,7 +44,9 @@ def users() -> list[MailUser]:
 
 
 @pytest.fixture
-def server(users: list[MailUser], tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeMailServer]:
+def server(
+    users: list[MailUser], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FakeMailServer]:
     with FakeMailServer(
         users=users, max_message_size=256 * 1024, cert_dir=tmp_path_factory.mktemp("tls")
     ) as srv:

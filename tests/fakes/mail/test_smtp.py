@@ -18,7 +18,9 @@ def tls_context(server: FakeMailServer) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=server.ca_cert)
 
 
-def send(server: FakeMailServer, password: str = "local-send", **kwargs: object) -> dict[str, tuple[int, bytes]]:
+def send(
+    server: FakeMailServer, password: str = "local-send", **kwargs: object
+) -> dict[str, tuple[int, bytes]]:
     with smtplib.SMTP(server.host, server.smtp_port, timeout=10) as smtp:
         smtp.login(OWNER, password)
         return smtp.send_message(make_message(sender=OWNER, to=CLIENT, **kwargs))  # type: ignore[arg-type]
@@ -109,8 +111,13 @@ def test_size_limit_answers_552(server: FakeMailServer) -> None:
     with socket.create_connection((server.host, server.smtp_port), timeout=10) as raw_sock:
         f = raw_sock.makefile("rwb")
         f.readline()
-        for line in (b"EHLO x", b"AUTH PLAIN AG93bmVyQHBsYXRpbnVtLnRlc3QAbG9jYWwtc2VuZA==",
-                     b"MAIL FROM:<owner@platinum.test>", b"RCPT TO:<client@example.org>", b"DATA"):
+        for line in (
+            b"EHLO x",
+            b"AUTH PLAIN AG93bmVyQHBsYXRpbnVtLnRlc3QAbG9jYWwtc2VuZA==",
+            b"MAIL FROM:<owner@platinum.test>",
+            b"RCPT TO:<client@example.org>",
+            b"DATA",
+        ):
             f.write(line + b"\r\n")
             f.flush()
             reply = f.readline()
