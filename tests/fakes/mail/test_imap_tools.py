@@ -26,7 +26,8 @@ def test_fetch_without_and_with_mark_seen(
 ) -> None:
     server.deliver(make_message(subject="peek"))
     (msg,) = list(mailbox.fetch(AND(seen=False), mark_seen=False))
-    assert msg.subject == "peek" and msg.flags == ()
+    assert msg.subject == "peek"
+    assert msg.flags == ()
     assert server.messages(OWNER)[0].flags == frozenset()
     (msg,) = list(mailbox.fetch(mark_seen=True))
     assert "\\Seen" in msg.flags
@@ -70,7 +71,8 @@ def test_folders(server: FakeMailServer, mailbox: MailBoxUnencrypted) -> None:
     assert mailbox.folder.exists("Clients")
     server.deliver(make_message())
     status = mailbox.folder.status("INBOX")
-    assert status["MESSAGES"] == 1 and status["UNSEEN"] == 1
+    assert status["MESSAGES"] == 1
+    assert status["UNSEEN"] == 1
 
 
 def test_idle_is_woken_by_delivery(server: FakeMailServer, mailbox: MailBoxUnencrypted) -> None:

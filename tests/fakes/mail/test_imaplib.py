@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import re
 import ssl
@@ -19,10 +20,8 @@ def imap(server: FakeMailServer) -> Iterator[imaplib.IMAP4]:
     client = imaplib.IMAP4(server.host, server.imap_port, timeout=10)
     client.login(OWNER, "cloud-read")
     yield client
-    try:
+    with contextlib.suppress(imaplib.IMAP4.abort, OSError):
         client.logout()
-    except (imaplib.IMAP4.abort, OSError):
-        pass
 
 
 def uids(data: list[bytes]) -> list[int]:
@@ -74,7 +73,8 @@ def test_select_search_fetch_flags(server: FakeMailServer, imap: imaplib.IMAP4) 
     typ, data = imap.uid("FETCH", str(first), "(BODY.PEEK[] FLAGS)")
     assert typ == "OK"
     head, body = data[0]  # type: ignore[misc]
-    assert b"FLAGS ()" in head and f"UID {first}".encode() in head
+    assert b"FLAGS ()" in head
+    assert f"UID {first}".encode() in head
     assert b"Subject: one" in body
     assert "\\Seen" not in server.messages(OWNER)[0].flags
 
@@ -110,7 +110,7 @@ def test_search_keys(server: FakeMailServer, imap: imaplib.IMAP4) -> None:
     assert uids(imap.uid("SEARCH", "CHARSET", "UTF-8", "(NOT", "FROM", "boss)")[1]) == [a]
     assert uids(imap.uid("SEARCH", "OR", "FROM", "boss", "SUBJECT", "quarterly")[1]) == [a, b]
     assert uids(imap.search(None, "2")[1]) == [2]
-    typ, data = imap.search(None, "ALL")
+    _typ, data = imap.search(None, "ALL")
     assert data == [b"1 2"]
     with pytest.raises(imaplib.IMAP4.error, match="unsupported search key"):
         imap.uid("SEARCH", "FROBNICATE")
@@ -128,7 +128,7 @@ def test_store_expunge_copy_move(server: FakeMailServer, imap: imaplib.IMAP4) ->
 
     typ, data = imap.uid("COPY", str(a), "Archive")
     assert typ == "OK"
-    validity, src, dst = imap.response("COPYUID")[1][0].split()  # type: ignore[union-attr]
+    _validity, src, dst = imap.response("COPYUID")[1][0].split()  # type: ignore[union-attr]
     assert (int(src), int(dst)) == (a, 1)
     assert [m.flags for m in server.messages(OWNER, "Archive")] == [{"\\Flagged"}]
 
@@ -139,7 +139,8 @@ def test_store_expunge_copy_move(server: FakeMailServer, imap: imaplib.IMAP4) ->
     assert [m.message["Subject"] for m in server.messages(OWNER, "Archive")] == ["a", "b"]
 
     typ, data = imap.uid("COPY", str(c), "Nowhere")
-    assert typ == "NO" and b"TRYCREATE" in data[0]  # type: ignore[operator]
+    assert typ == "NO"
+    assert b"TRYCREATE" in data[0]
 
     imap.store("2", "+FLAGS", "\\Deleted")  # sequence 2 is now c
     typ, data = imap.expunge()
@@ -192,7 +193,7 @@ def test_examine_is_read_only(server: FakeMailServer, imap: imaplib.IMAP4) -> No
     assert typ == "OK"
     imap.uid("FETCH", str(uid), "(BODY[])")
     assert server.messages(OWNER)[0].flags == frozenset()
-    typ, data = imap.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")
+    typ, _data = imap.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")
     assert typ == "NO"
 
 
@@ -207,7 +208,8 @@ def test_noop_reports_new_mail_and_expunges(server: FakeMailServer, imap: imapli
 
 
 def test_starttls_and_imaps(server: FakeMailServer) -> None:
-    assert server.ca_cert is not None and server.imaps_port is not None
+    assert server.ca_cert is not None
+    assert server.imaps_port is not None
     context = ssl.create_default_context(cafile=server.ca_cert)
     client = imaplib.IMAP4(server.host, server.imap_port, timeout=10)
     client.starttls(context)
