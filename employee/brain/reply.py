@@ -14,7 +14,7 @@ _MAX_NAME = 40
 _MAX_QUOTE = 400
 _MAX_SUBJECT = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
-_SENTENCE = re.compile(r"[^.!?\n]*[^.!?\s][^.!?\n]*[.!?]+|[^.!?\n]*\w[^.!?\n]*$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _QUOTE_HEADER = re.compile(r"^On .{0,200} wrote:\s*$", re.MULTILINE)
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^\n]*$", re.I)
 
@@ -64,7 +64,7 @@ def _own_text(body: str) -> str:
 def key_sentences(body: str) -> tuple[list[str], str | None]:
     """The first question sentence(s) of the body, and its first sentence as a fallback."""
     own = _own_text(body[:20_000])
-    sentences = [_clean(s) for s in _SENTENCE.findall(own)]
+    sentences = [_clean(s) for s in _SENTENCE_END.split(own)]
     sentences = [s for s in sentences if len(s) > 2]
     questions = [s for s in sentences if s.endswith("?")][:2]
     return questions, (sentences[0] if sentences else None)

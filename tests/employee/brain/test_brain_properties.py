@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,3 +52,23 @@ def test_any_post_fits(topic: str, points: list[str], limit: int) -> None:
     except ValueError:
         return  # topic made only of control characters: refused with a clear error
     assert 0 < len(draft.text) <= limit
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "body",
+    [
+        "http://" + "a" * 20_000,
+        "1 x " * 5_000,
+        "invoice " + "1,000,000,000 " * 1_400,
+        "please invoice 3 x " + "a " * 10_000 + " at 5 EUR",
+        "?" * 20_000,
+        ">" * 20_000,
+    ],
+)
+def test_pathological_bodies_stay_linear(mail: Callable[..., MailFacts], body: str) -> None:
+    # guards against regex backtracking blow-ups (each case ran for seconds before a fix)
+    for _ in range(5):
+        m = mail(subject="invoice", body_text=body)
+        triage = POLICY.triage(m, HB)
+        POLICY.draft_reply(m, triage, HB)
