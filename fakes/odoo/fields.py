@@ -77,6 +77,5 @@ class Field:
         if self.selection is not None:
             info["selection"] = [list(pair) for pair in self.selection]
         if self.type in ("char", "text"):
-            info["size"] = None
             info["translate"] = False
         return info
