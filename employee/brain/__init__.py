@@ -16,6 +16,7 @@ from employee.brain.facts import (
     Priority,
     Triage,
     header_map,
+    rule_headers,
 )
 from employee.brain.handbook import Handbook, Tone
 from employee.brain.policy import Policy, RulesPolicy
@@ -39,4 +40,5 @@ __all__ = [
     "Tone",
     "Triage",
     "header_map",
+    "rule_headers",
 ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any, Literal, NamedTuple
 
 __all__ = [
+    "RULE_HEADERS",
     "Category",
     "Draft",
     "InvoiceLine",
@@ -19,6 +23,7 @@ __all__ = [
     "Priority",
     "Triage",
     "header_map",
+    "rule_headers",
 ]
 
 Category = Literal["reply_needed", "invoice_request", "newsletter", "spam"]
@@ -43,7 +48,11 @@ def _attachment_names(value: Any) -> tuple[str, ...]:
         if isinstance(item, str):
             names.append(item)
         else:
-            name = getattr(item, "filename", None) or getattr(item, "name", None)
+            name = (
+                getattr(item, "safe_name", None)
+                or getattr(item, "filename", None)
+                or getattr(item, "name", None)
+            )
             if name:
                 names.append(str(name))
     return tuple(names)
@@ -75,7 +84,7 @@ class MailFacts:
     to: tuple[str, ...]
     subject: str
     body_text: str
-    received: datetime
+    received: datetime | None
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ()
@@ -83,14 +92,27 @@ class MailFacts:
     reply_to: str | None = None
 
     @classmethod
-    def from_inbound(cls, obj: Any) -> MailFacts:
-        """Build facts from any object with the InboundMail attribute names."""
+    def from_inbound(
+        cls, obj: Any, *, received: datetime | None = None, raw: bytes | None = None
+    ) -> MailFacts:
+        """Build facts from any object with the InboundMail attribute names.
+
+        ``received`` defaults to ``obj.received`` or ``obj.date``. When ``obj`` carries no
+        ``headers``, pass the ``raw`` message to read the headers the rules use from it.
+        """
         headers = _header_pairs(getattr(obj, "headers", None))
+        if not headers and raw is not None:
+            headers = rule_headers(raw)
         reply_to = getattr(obj, "reply_to", None)
         if isinstance(reply_to, list | tuple):
             reply_to = reply_to[0] if reply_to else None
         if reply_to is None:
             reply_to = next((v for k, v in headers if k == "reply-to"), None)
+        if reply_to is not None:
+            reply_to = str(reply_to)
+            angle = re.search(r"<([^<>@\s]+@[^<>\s]+)>", reply_to)
+            reply_to = angle.group(1) if angle else reply_to.strip()
+        when = received or getattr(obj, "received", None) or getattr(obj, "date", None)
         return cls(
             message_id=str(obj.message_id or ""),
             from_addr=str(obj.from_addr or ""),
@@ -98,12 +120,12 @@ class MailFacts:
             to=_strings(getattr(obj, "to", None)),
             subject=str(getattr(obj, "subject", "") or ""),
             body_text=str(getattr(obj, "body_text", "") or ""),
-            received=obj.received,
+            received=when if isinstance(when, datetime) else None,
             in_reply_to=getattr(obj, "in_reply_to", None) or None,
             references=_strings(getattr(obj, "references", None)),
             attachments=_attachment_names(getattr(obj, "attachments", None)),
             headers=headers,
-            reply_to=str(reply_to) if reply_to else None,
+            reply_to=reply_to or None,
         )
 
     def header(self, name: str) -> str | None:
@@ -206,6 +228,22 @@ class PostDraft:
     idempotency_key: str
     scheduled_for: datetime | None = None
     notes: tuple[str, ...] = field(default=())
+
+
+RULE_HEADERS = ("list-unsubscribe", "list-id", "precedence", "reply-to", "auto-submitted")
+_MAX_HEADER_BLOCK = 256 * 1024
+
+
+def rule_headers(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """The headers the triage rules read (RULE_HEADERS), from a raw message's header block."""
+    block = raw[:_MAX_HEADER_BLOCK].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    message = BytesHeaderParser(policy=compat32).parsebytes(block + b"\n\n")
+    pairs: list[tuple[str, str]] = []
+    for name in RULE_HEADERS:
+        for value in message.get_all(name, [])[:5]:
+            text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(value)).strip()[:1000]
+            pairs.append((name, text))
+    return tuple(pairs)
 
 
 def header_map(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
