@@ -1,12 +1,14 @@
 """The audit log: one JSON object per line in ``Logs/<agent>/YYYY-MM-DD.jsonl``.
 
 Each entry is appended with a single ``os.write`` on an ``O_APPEND`` descriptor, so lines
-from concurrent writers never interleave. Readers skip corrupt lines (with a warning) and
+from concurrent writers never interleave; a partial last line left by a crash is never
+glued onto. Readers skip corrupt lines (with a warning) and
 never rewrite a log.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -74,9 +76,12 @@ def append_audit(root: Path, agent: Agent, entry: AuditEntry) -> PurePosixPath:
     path = safe_path(root, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = _encode(entry)
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
+        # The lock only orders cooperating writers for the partial-line check below;
+        # the entry itself is still one O_APPEND write, atomic for everyone else.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line  # a crash left a partial line: never glue onto it
@@ -84,7 +89,7 @@ def append_audit(root: Path, agent: Agent, entry: AuditEntry) -> PurePosixPath:
         if written != len(line):
             raise VaultError(f"short audit write ({written}/{len(line)} bytes)", path=str(rel))
     finally:
-        os.close(fd)
+        os.close(fd)  # also releases the lock
     return rel
 
 
