@@ -67,11 +67,11 @@ class MailActor:
         self._timeline.record("mail", "mail_delivered", message_id, subject=subject[:80])
         return message_id
 
-    def outbound(self) -> list[dict[str, Any]]:
+    def outbound(self) -> list[Any]:
         """Every message the SMTP server accepted (envelope + raw), oldest first."""
         return list(self.api.outbound())
 
-    def messages(self, mailbox: str = "INBOX", user: str | None = None) -> list[dict[str, Any]]:
+    def messages(self, mailbox: str = "INBOX", user: str | None = None) -> list[Any]:
         return list(self.api.messages(user or self.owner, mailbox))
 
 
@@ -132,7 +132,7 @@ class AgentHandle:
         beat = json.loads((self.state_dir / "heartbeat.json").read_text())
         url = str(beat["health_url"])
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback http
                 data: dict[str, Any] = json.loads(response.read())
         except urllib.error.HTTPError as exc:
             data = json.loads(exc.read())

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import TYPE_CHECKING, Any
 
 from employee.sync import init_remote
-from employee.vault import Vault
 from fakes.mail import MailApiClient
 from fakes.odoo import FakeOdooClient
 from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor
@@ -36,7 +34,6 @@ def bootstrap_world(world: World) -> None:
             f"{opts.owner}:{cloud_mail_pw}:imap",
             "--user",
             f"{opts.owner}:{local_mail_pw}:imap+smtp",
-            "--auto-sent",
         ),
     )
     mail_ready = dict(mail.ready or {})
@@ -66,7 +63,7 @@ def bootstrap_world(world: World) -> None:
 
     init_remote(world.remote_path)
     world.links.mkdir(parents=True, exist_ok=True)
-    _seed_vault(world)
+    world.timeline.record("harness", "remote_ready", str(world.remote_path))
 
     handles = {}
     for name in ("cloud", "local"):
@@ -78,28 +75,6 @@ def bootstrap_world(world: World) -> None:
     world.human = HumanActor(world.local, world.timeline)
     for name in ("cloud", "local"):
         _start_agent(world, handles[name])
-
-
-def _seed_vault(world: World) -> None:
-    """Local (the owner's side) creates the vault once and pushes it as the first commit."""
-    from harness.world import git
-
-    seed = world.root / "seed"
-    link = world.links / "local.git"
-    link.symlink_to(world.remote_path)
-    git("clone", "-q", str(link), str(seed))
-    Vault.init(seed)
-    env = {
-        "GIT_AUTHOR_NAME": "local",
-        "GIT_AUTHOR_EMAIL": "local@platinum.invalid",
-        "GIT_COMMITTER_NAME": "local",
-        "GIT_COMMITTER_EMAIL": "local@platinum.invalid",
-    }
-    git("add", "-A", cwd=seed, env=env)
-    git("commit", "-q", "-m", "init vault (protocol v1)", cwd=seed, env=env)
-    git("push", "-q", "-o", "agent=local", "origin", "HEAD:refs/heads/main", cwd=seed, env=env)
-    shutil.rmtree(seed)
-    world.timeline.record("local", "vault_seeded")
 
 
 def _prepare_agent(

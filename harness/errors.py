@@ -3,7 +3,8 @@
 ::
 
     HarnessError
-    ├── WaitTimeout          wait_for() gave up: what was awaited, the last value seen, the agents' log tails
+    ├── WaitTimeout          wait_for() gave up: what was awaited, the last value seen,
+    │                        the agents' log tails
     ├── WorldStartupError    a fake or an agent process did not become ready
     └── ScenarioError        a scenario file is malformed or names something unknown
 """

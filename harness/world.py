@@ -163,7 +163,9 @@ class World:
         return entries
 
     # -- internals used by bootstrap ----------------------------------------------------------
-    def spawn(self, name: str, argv: list[str], *, env: dict[str, str] | None = None) -> ManagedProcess:
+    def spawn(
+        self, name: str, argv: list[str], *, env: dict[str, str] | None = None
+    ) -> ManagedProcess:
         logs = self.root / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         full_env = {**os.environ, **self.options.extra_env, **(env or {})}
