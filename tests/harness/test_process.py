@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,6 +147,7 @@ def test_terminate_sigterm_then_idempotent(tmp_path: Path) -> None:
     assert not proc.alive()
     assert proc.terminate() == -signal.SIGTERM  # idempotent
     assert proc.returncode == -signal.SIGTERM
+    assert not [t for t in threading.enumerate() if t.name == "stdout-polite"]
 
 
 def test_terminate_escalates_to_sigkill(tmp_path: Path) -> None:
