@@ -153,7 +153,8 @@ def test_pipelined_commands_in_one_packet(server: FakeMailServer, wire: Wire) ->
         b'a1 LOGIN owner@platinum.test "cloud-read"\r\na2 SELECT INBOX\r\na3 UID SEARCH ALL\r\n'
     )
     lines = wire.until(b"a3")
-    assert b"* SEARCH 1\r\n" in lines and lines[-1].startswith(b"a3 OK")
+    assert b"* SEARCH 1\r\n" in lines
+    assert lines[-1].startswith(b"a3 OK")
 
 
 def test_authenticate_plain_with_initial_response_and_cancel(wire: Wire) -> None:
