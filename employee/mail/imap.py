@@ -13,8 +13,9 @@ import imaplib
 import re
 import socket
 import ssl
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -297,10 +298,16 @@ class ImapClient:
         self._run("NOOP", self._c().noop)
 
     # -- IDLE -----------------------------------------------------------------------------
-    def idle(self, seconds: float, should_stop: Any = None) -> bool:
+    def idle(
+        self,
+        seconds: float,
+        should_stop: Callable[[], bool] | None = None,
+        idling: threading.Event | None = None,
+    ) -> bool:
         """IDLE up to ``seconds``; True as soon as the server reports EXISTS.
 
-        ``should_stop`` (a callable) is polled about four times a second to end early.
+        ``should_stop`` is polled about four times a second to end early; ``idling`` is set
+        while the server has accepted IDLE (from its ``+`` continuation until ``DONE``).
         """
         conn = self._c()
         if "IDLE" not in self.capabilities:
@@ -312,6 +319,8 @@ class ImapClient:
             while True:  # wait for the continuation
                 line = conn.readline()
                 if line.startswith(b"+"):
+                    if idling is not None:
+                        idling.set()
                     break
                 if line.startswith(tag):
                     raise ImapError("IDLE refused", reply=line[:200].decode("utf-8", "replace"))
@@ -328,6 +337,8 @@ class ImapClient:
                 if pushed.upper().startswith(b"* BYE"):
                     raise imaplib.IMAP4.abort(pushed.decode("utf-8", "replace"))
                 woke = bool(_EXISTS.match(pushed))
+            if idling is not None:
+                idling.clear()
             conn.send(b"DONE\r\n")
             while True:
                 line = conn.readline()
@@ -341,3 +352,6 @@ class ImapClient:
         except (imaplib.IMAP4.abort, OSError) as exc:
             self.close()
             raise ImapError("IDLE: connection lost", error=str(exc)[:200]) from None
+        finally:
+            if idling is not None:
+                idling.clear()

@@ -67,6 +67,7 @@ class ImapWatcher:
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.connected = threading.Event()
+        self.idling = threading.Event()
         self.store = CursorStore(cursor_path, max_seen=max_seen)
         self.state: CursorState = self.store.load()
         self.delivered = 0
@@ -140,7 +141,7 @@ class ImapWatcher:
         while not self.stop_event.is_set():
             self._drain(client)
             if idle:
-                client.idle(self.idle_timeout, self.stop_event.is_set)
+                client.idle(self.idle_timeout, self.stop_event.is_set, self.idling)
             elif not self.stop_event.wait(self.poll_interval):
                 client.noop()
 
