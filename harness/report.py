@@ -276,19 +276,18 @@ def summary(report: RunReport) -> dict[str, Any]:
 
 
 def write_report(report: RunReport, directory: Path) -> dict[str, Path]:
-    """Write ``report.md``, ``events.json`` and ``summary.json`` into ``directory``."""
+    """Write ``report.md``, ``events.json`` and ``summary.json``; returns them by file name."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "markdown": directory / "report.md",
-        "events": directory / "events.json",
-        "summary": directory / "summary.json",
-    }
-    paths["markdown"].write_text(render_markdown(report), encoding="utf-8")
     events = [event_to_json(event) for event in report.events]
-    paths["events"].write_text(json.dumps(events, indent=2, ensure_ascii=False), encoding="utf-8")
-    paths["summary"].write_text(
-        json.dumps(json_safe(summary(report)), indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    contents = {
+        "report.md": render_markdown(report),
+        "events.json": json.dumps(events, indent=2, ensure_ascii=False),
+        "summary.json": json.dumps(json_safe(summary(report)), indent=2, ensure_ascii=False),
+    }
+    paths: dict[str, Path] = {}
+    for name, text in contents.items():
+        paths[name] = directory / name
+        paths[name].write_text(text + "\n", encoding="utf-8")
     return paths
 
 

@@ -176,9 +176,10 @@ def test_diagram_is_bounded() -> None:
 
 def test_write_report_files_and_summary_shape(tmp_path: Path) -> None:
     paths = write_report(demo_report(), tmp_path / "out")
-    assert set(paths) == {"markdown", "events", "summary"}
-    assert paths["markdown"].read_text(encoding="utf-8").startswith("# Platinum demo")
-    events = json.loads(paths["events"].read_text(encoding="utf-8"))
+    assert set(paths) == {"report.md", "events.json", "summary.json"}
+    assert all(path.parent == tmp_path / "out" for path in paths.values())
+    assert paths["report.md"].read_text(encoding="utf-8").startswith("# Platinum demo")
+    events = json.loads(paths["events.json"].read_text(encoding="utf-8"))
     assert len(events) == 8
     assert events[0] == {
         "at": "2026-11-26T09:00:00+00:00",
@@ -188,7 +189,7 @@ def test_write_report_files_and_summary_shape(tmp_path: Path) -> None:
         "detail": {},
         "source": "harness",
     }
-    summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
+    summary = json.loads(paths["summary.json"].read_text(encoding="utf-8"))
     assert summary["passed"] is True
     assert summary["steps"] == [
         {"name": "local.go_offline", "ok": True, "at_ms": 1.5},
