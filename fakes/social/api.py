@@ -39,8 +39,15 @@ class Response:
 
 
 def _error(error: ApiError, token: Token | None = None) -> Response:
-    headers = {"WWW-Authenticate": 'Bearer realm="social"'} if error.status == 401 else {}
+    headers = dict(error.headers)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="social"'
     return Response(error.status, error.to_json(), headers, token.name if token else None)
+
+
+def _not_allowed(method: str, path: str, allow: str) -> ApiError:
+    message = f"{method} is not allowed on {path}"
+    return ApiError(405, "method_not_allowed", message, None, {"Allow": allow})
 
 
 def _authenticate(store: SocialStore, headers: dict[str, str], scope: str) -> Token:
@@ -138,7 +145,7 @@ def _route(
                 raise ApiError(422, "validation_error", "unknown status filter", "status")
             posts = [p.to_json() for p in store.list_posts(status)]
             return Response(200, {"data": posts, "has_more": False}, token=token.name)
-        raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {path}")
+        raise _not_allowed(method, path, "GET, POST")
     if match:
         post_id = match.group("id")
         if method == "GET":
@@ -152,7 +159,7 @@ def _route(
             if store.delete_post(post_id) is None:
                 raise ApiError(404, "not_found", f"no post {post_id!r}")
             return Response(200, {"id": post_id, "deleted": True}, token=token.name)
-        raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {path}")
+        raise _not_allowed(method, path, "GET, DELETE")
     raise ApiError(404, "not_found", f"no route {path!r}")
 
 

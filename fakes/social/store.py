@@ -33,12 +33,20 @@ T = TypeVar("T")
 class ApiError(Exception):
     """A request the platform refuses; becomes an HTTP error reply, never escapes the server."""
 
-    def __init__(self, status: int, kind: str, message: str, param: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        message: str,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.kind = kind
         self.message = message
         self.param = param
+        self.headers = dict(headers or {})
 
     def to_json(self) -> dict[str, Any]:
         """The error body: ``{"error": {"type", "message", "param"?}}``."""
@@ -294,7 +302,10 @@ class SocialStore:
         timeout: float = 5.0,
         describe: str = "a condition on the posts",
     ) -> T:
-        """Block until ``predicate(posts)`` is truthy and return it; FakeTimeout otherwise."""
+        """Block until ``predicate(posts)`` is truthy and return it; FakeTimeout otherwise.
+
+        The predicate is re-checked whenever the store changes or answers a request.
+        """
         last: Any = None
 
         def check() -> bool:

@@ -94,3 +94,9 @@ def test_vault_default_handbook() -> None:
     assert any("legal action" in rule for rule in hb.rules)
     assert any("bank details" in rule for rule in hb.rules)
     assert hb.vip_senders == ()
+
+
+def test_exports() -> None:
+    import employee.brain
+
+    assert all(hasattr(employee.brain, name) for name in employee.brain.__all__)

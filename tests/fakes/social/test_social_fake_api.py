@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -141,8 +142,10 @@ def test_bad_requests_get_protocol_replies(social: FakeSocial, publisher: httpx.
     assert publisher.post("/v1/posts", content=b"{not json").status_code == 400
     assert publisher.post("/v1/posts", content=b"\xff\xfe").status_code == 400
     assert publisher.get("/v2/elsewhere").status_code == 404
-    assert publisher.put("/v1/posts", json={}).status_code == 405
-    assert publisher.patch("/v1/posts/post_1", json={}).status_code == 405
+    put = publisher.put("/v1/posts", json={})
+    assert (put.status_code, put.headers["Allow"]) == (405, "GET, POST")
+    patch = publisher.patch("/v1/posts/post_1", json={})
+    assert (patch.status_code, patch.headers["Allow"]) == (405, "GET, DELETE")
     assert publisher.post("/v1/posts", content=b"x" * (65 * 1024)).status_code == 413
     assert publisher.get("/v1/posts?status=weird").status_code == 422
     assert publisher.get("/v1/posts").status_code == 200  # still serving
@@ -213,3 +216,26 @@ def test_add_token_and_restart_frees_port() -> None:
         _ = fake.url
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/v1/posts", timeout=1)
+
+
+def test_concurrent_same_key_makes_one_post(social: FakeSocial) -> None:
+    def publish(_: int) -> str:
+        with httpx.Client(base_url=social.url, timeout=5) as client:
+            r = client.post(
+                "/v1/posts",
+                headers={"Authorization": "Bearer pub-secret"},
+                json={"text": "race", "idempotency_key": "race-1"},
+            )
+            assert r.status_code == 201
+            return str(r.json()["id"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(publish, range(16)))
+    assert ids == {"post_000001"}
+    assert len(social.posts) == 1
+
+
+def test_exports() -> None:
+    import fakes.social
+
+    assert all(hasattr(fakes.social, name) for name in fakes.social.__all__)
