@@ -24,6 +24,7 @@ _UNREACHABLE = (
     "Could not resolve host",
     "No such file or directory",
     "not found",
+    "does not exist",
 )
 
 

@@ -3,7 +3,8 @@
 ``init_remote`` sets ``receive.denyNonFastForwards`` and ``receive.denyDeletes`` (a push is
 a compare-and-swap on ``main``), advertises push options, seeds ``main`` with the vault
 layout, and installs two tiny shell hooks that exec this interpreter on
-``-m employee.sync.hook``.
+``-m employee.sync.hook`` (pre-receive) or, for post-receive, only sends the wake-up
+datagrams from bash so a push does not wait for a second interpreter.
 
 Identity on the embedded default is the push option ``agent=NAME``. On a real server each
 agent gets its own SSH key, and ``authorized_keys`` pins the identity so no option can lie::
@@ -42,6 +43,19 @@ def hook_script(name: str) -> str:
     )
 
 
+_NOTIFY = """\
+#!/bin/bash
+# Wake every registered replica (one UDP datagram each); never fails the push.
+for entry in platinum/listeners/*.port; do
+    [ -f "$entry" ] || continue
+    read -r port < "$entry" 2>/dev/null || continue
+    case "$port" in ''|*[!0-9]*) continue ;; esac
+    { printf 'changed' > "/dev/udp/127.0.0.1/$port"; } 2>/dev/null
+done
+exit 0
+"""
+
+
 def init_remote(
     path: Path, *, size_cap: int = DEFAULT_SIZE_CAP, protect: bool = True, seed: bool = True
 ) -> Path:
@@ -72,7 +86,7 @@ def init_remote(
     hooks = ["post-receive", "pre-receive"] if protect else ["post-receive"]
     for name in hooks:
         script = path / "hooks" / name
-        script.write_text(hook_script(name))
+        script.write_text(_NOTIFY if name == "post-receive" else hook_script(name))
         script.chmod(0o755)
     (path / LISTENERS).mkdir(parents=True, exist_ok=True)
     return path

@@ -38,12 +38,12 @@ MakeReplica = Callable[..., Replica]
 
 
 @pytest.fixture
-def make_replica(tmp_path: Path, clock: Clock) -> Iterator[MakeReplica]:
+def make_replica(tmp_path: Path, clock: Clock, remote: Path) -> Iterator[MakeReplica]:
     made: list[Replica] = []
 
     def make(agent: str, name: str | None = None, remote_url: Path | str | None = None) -> Replica:
         name = name or agent
-        url = remote_url if remote_url is not None else tmp_path / "remote.git"
+        url = remote_url if remote_url is not None else remote
         rep = Replica.clone(
             str(url),
             tmp_path / name / "vault",
@@ -57,6 +57,12 @@ def make_replica(tmp_path: Path, clock: Clock) -> Iterator[MakeReplica]:
     yield make
     for rep in made:
         rep.close()
+
+
+@pytest.fixture
+def seed() -> Callable[..., None]:
+    """``seed(replica, ids, domain="email")`` pushes new tasks in one transaction."""
+    return seed_tasks
 
 
 def task_text(task_id: str, domain: str = "email") -> str:
