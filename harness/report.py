@@ -27,6 +27,7 @@ __all__ = [
     "mermaid_sequence",
     "mermaid_text",
     "participant",
+    "path_tree",
     "percentile",
     "render_console_table",
     "render_markdown",
@@ -211,6 +212,13 @@ def _render_message(message: Mapping[str, Any]) -> str:
     else:
         pairs = []
     head = "\n".join(f"{_one_line(str(k))}: {_one_line(str(v))}" for k, v in pairs)
+    envelope = []
+    if "envelope_from" in message:
+        envelope.append(f"(envelope) MAIL FROM: {_one_line(str(message['envelope_from']))}")
+    rcpts = message.get("envelope_to")
+    if isinstance(rcpts, list | tuple):
+        envelope.append(f"(envelope) RCPT TO: {_one_line(', '.join(map(str, rcpts)))}")
+    head = "\n".join([*envelope, head]) if head else "\n".join(envelope)
     body = str(message.get("body", ""))
     return f"{head}\n\n{body}" if head else body
 
@@ -322,6 +330,28 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 def _size(nbytes: int) -> str:
     return f"{nbytes} B" if nbytes < 1024 else f"{nbytes / 1024:.1f} KiB"
+
+
+def path_tree(paths: Iterable[str], root: str = "vault") -> str:
+    """A ``tree``-like drawing of slash-separated relative paths (e.g. a git tree listing)."""
+    nested: dict[str, Any] = {}
+    for path in paths:
+        node = nested
+        parts = [part for part in str(path).split("/") if part]
+        for index, part in enumerate(parts):
+            leaf = index == len(parts) - 1
+            node = node.setdefault(part + ("" if leaf else "/"), {})
+    lines = [f"{_one_line(root)}/"]
+
+    def draw(node: dict[str, Any], prefix: str) -> None:
+        names = sorted(node)
+        for index, name in enumerate(names):
+            last = index == len(names) - 1
+            lines.append(f"{prefix}{'└── ' if last else '├── '}{_one_line(name)}")
+            draw(node[name], prefix + ("    " if last else "│   "))
+
+    draw(nested, "")
+    return "\n".join(lines)
 
 
 def vault_tree(root: Path, *, exclude: Iterable[str] = (".git",)) -> str:

@@ -18,6 +18,7 @@ from harness.report import (
     mermaid_sequence,
     mermaid_text,
     participant,
+    path_tree,
     percentile,
     render_console_table,
     render_markdown,
@@ -248,3 +249,35 @@ def test_percentile() -> None:
         percentile([], 50)
     with pytest.raises(ReportError, match=r"within 0\.\.100"):
         percentile([1.0], 101)
+
+
+def test_path_tree_from_a_listing() -> None:
+    paths = ["Done/2026-11/EMAIL_1.md", "Dashboard.md", "Logs/cloud/2026-11-26.jsonl", "Done/x.md"]
+    assert path_tree(paths) == "\n".join(
+        [
+            "vault/",
+            "├── Dashboard.md",
+            "├── Done/",
+            "│   ├── 2026-11/",
+            "│   │   └── EMAIL_1.md",
+            "│   └── x.md",
+            "└── Logs/",
+            "    └── cloud/",
+            "        └── 2026-11-26.jsonl",
+        ]
+    )
+    assert path_tree([], root="remote") == "remote/"
+
+
+def test_sent_message_shows_the_envelope() -> None:
+    message = {
+        "envelope_from": "owner@platinum.test",
+        "envelope_to": ["anna@customer.test"],
+        "headers": {"Subject": "Re: Q4"},
+        "body": "Hi",
+    }
+    md = render_markdown(demo_report(sent_messages=[message]))
+    assert (
+        "(envelope) MAIL FROM: owner@platinum.test\n(envelope) RCPT TO: anna@customer.test\n"
+        "Subject: Re: Q4\n\nHi"
+    ) in md
