@@ -187,7 +187,7 @@ class MailApiServer:
         self._httpd.fake = fake
         self.port: int = self._httpd.server_address[1]
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="fake-mail-api", daemon=True
+            target=self._httpd.serve_forever, args=(0.05,), name="fake-mail-api", daemon=True
         )
 
     def start(self) -> None:
