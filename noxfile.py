@@ -42,6 +42,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def demo(session: nox.Session) -> None:
+    """Run the Platinum demo end to end and write its report (default: ./reports/<time>)."""
+    _install(session)
+    session.run("python", "-m", "harness.demo", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common bugs with ruff."""
     session.install("ruff>=0.6")
