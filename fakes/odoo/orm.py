@@ -328,8 +328,8 @@ class BaseModel:
 
     def _create_one(self, vals: dict[str, Any]) -> int:
         self._check_names(vals)
+        self._prepare_create(vals)
         values = {**self._defaults(), **vals}
-        self._prepare_create(values)
         stored, relations = self._split(values)
         missing = [
             n
