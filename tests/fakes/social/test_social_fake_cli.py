@@ -14,7 +14,7 @@ from fakes.social.__main__ import parse_token
 
 
 def test_cli_ready_line_serves_and_stops_on_sigterm() -> None:
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -29,7 +29,11 @@ def test_cli_ready_line_serves_and_stops_on_sigterm() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
+    ) as proc:
+        _drive(proc)
+
+
+def _drive(proc: subprocess.Popen[str]) -> None:
     try:
         assert proc.stdout is not None
         ready = json.loads(proc.stdout.readline())
