@@ -53,7 +53,7 @@ _ALIASES = {
 }
 # Action keywords that name the other end of an arrow, tried in order.
 _PEER_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("push", "fetch", "pull", "sync", "claim", "replay"), "Remote"),
+    (("push", "fetch", "pull", "sync", "claim", "replay", "offline", "online"), "Remote"),
     (("send", "sent", "smtp"), "SMTP"),
     (("odoo", "invoice", "payment", "partner"), "Odoo"),
     (("approve", "reject", "edit"), "Local"),

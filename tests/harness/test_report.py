@@ -45,6 +45,7 @@ def demo_events() -> list[Event]:
         ev(420, "local_agent", "email_sent", "anna@customer.example"),
         ev(430, "local", "task_done", "Done/2026-11/EMAIL_1.md"),
         ev(440, "odoo", "invoice_drafted", peer="cloud"),
+        ev(450, "local", "online"),
     ]
 
 
@@ -109,11 +110,12 @@ def test_sequence_diagram_participants_in_fixed_order_and_arrows() -> None:
     lines = mermaid_block(render_markdown(demo_report()))
     participants = [line.split()[-1] for line in lines if line.startswith("    participant ")]
     assert participants == ["Mail", "Cloud", "Remote", "Local", "Human", "SMTP", "Odoo", "Harness"]
-    assert "    Harness->>Local: +0 ms offline local" in lines
+    assert "    Harness->>Local: +0 ms offline local" in lines  # an explicit target wins
     assert "    Cloud->>Remote: +80 ms push approval" in lines
     assert "    Human->>Local: +300 ms approve APPROVAL_1.md" in lines
     assert "    Local->>SMTP: +420 ms email_sent anna@customer.example" in lines
     assert "    Odoo->>Cloud: +440 ms invoice_drafted" in lines
+    assert "    Local->>Remote: +450 ms online" in lines
     assert "    Note over Local: +430 ms task_done Done/2026-11/EMAIL_1.md" in lines
     assert_valid_mermaid(lines)
 
@@ -181,7 +183,7 @@ def test_write_report_files_and_summary_shape(tmp_path: Path) -> None:
     assert all(path.parent == tmp_path / "out" for path in paths.values())
     assert paths["report.md"].read_text(encoding="utf-8").startswith("# Platinum demo")
     events = json.loads(paths["events.json"].read_text(encoding="utf-8"))
-    assert len(events) == 8
+    assert len(events) == 9
     assert events[0] == {
         "at": "2026-11-26T09:00:00+00:00",
         "actor": "harness",
