@@ -39,7 +39,8 @@ def test_deliver_list_raw_delete(api: MailApiClient) -> None:
     msg = make_message(subject="über API")
     uid = api.deliver(msg, to=OWNER)
     (stored,) = api.messages(OWNER)
-    assert stored.uid == uid and stored.message["Subject"] == "über API"
+    assert stored.uid == uid
+    assert stored.message["Subject"] == "über API"
     assert api.raw(OWNER, "INBOX", uid) == stored.raw
     api.delete(OWNER, "INBOX", uid)
     assert api.messages(OWNER) == []
@@ -61,7 +62,8 @@ def test_outbound_faults_reset(api_server: FakeMailServer, api: MailApiClient) -
             smtp.send_message(make_message(sender=OWNER, to=CLIENT))
         smtp.send_message(make_message(sender=OWNER, to=CLIENT, subject="second try"))
     (record,) = api.outbound()
-    assert record.message["Subject"] == "second try" and record.rcpt_tos == (CLIENT,)
+    assert record.message["Subject"] == "second try"
+    assert record.rcpt_tos == (CLIENT,)
     api.clear_faults()
     assert api_server.faults.active() == []
     api.reset()
@@ -106,11 +108,11 @@ def test_drop_imap_connections_over_http(api_server: FakeMailServer, api: MailAp
 def test_bad_requests_get_http_errors(
     api_server: FakeMailServer, method: str, path: str, body: bytes | None, status: int
 ) -> None:
-    request = urllib.request.Request(  # noqa: S310
+    request = urllib.request.Request(
         f"http://{api_server.host}:{api_server.api_port}{path}", data=body, method=method
     )
     with pytest.raises(urllib.error.HTTPError) as info:
-        urllib.request.urlopen(request, timeout=10)  # noqa: S310
+        urllib.request.urlopen(request, timeout=10)
     assert info.value.code == status
     assert "error" in json.loads(info.value.read())
     assert MailApiClient(f"http://{api_server.host}:{api_server.api_port}").health()["ok"]

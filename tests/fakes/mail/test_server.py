@@ -69,17 +69,19 @@ def test_reset_clears_mail_outbound_and_faults(server: FakeMailServer) -> None:
     server.inject_fault(SmtpFault(stage="DATA", times=None))
     server.store.create_mailbox(OWNER, "Temp")
     server.reset()
-    assert server.messages(OWNER) == [] and server.outbound == []
+    assert server.messages(OWNER) == []
+    assert server.outbound == []
     assert server.faults.active() == []
     assert "Temp" not in server.store.mailboxes(OWNER)
 
 
 def test_loopback_only_and_double_start(users) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(FakeStartupError):
-        FakeMailServer(users=users, host="0.0.0.0")  # noqa: S104
+        FakeMailServer(users=users, host="0.0.0.0")
     srv = FakeMailServer(users=users, tls=False, smtps_port=None, imaps_port=None)
     with srv:
-        assert srv.ca_cert is None and srv.smtps_port is None
+        assert srv.ca_cert is None
+        assert srv.smtps_port is None
         with pytest.raises(FakeStartupError):
             srv.start()
     assert srv.smtp_port is not None  # ports stay readable after stop

@@ -62,7 +62,8 @@ def test_flags_are_normalised_and_copied(store: MailStore) -> None:
     pairs = store.copy(user, "INBOX", [uid, 99], "Archive")
     assert pairs == [(uid, 1)]
     copied = store.get(user, "Archive", 1)
-    assert copied.flags == {"\\Flagged"} and copied.message_id == "<m1@example.org>"
+    assert copied.flags == {"\\Flagged"}
+    assert copied.message_id == "<m1@example.org>"
 
 
 def test_unknown_things_raise_store_errors(store: MailStore) -> None:
