@@ -25,7 +25,7 @@ from yaml.events import (
     NodeEvent,
     SequenceStartEvent,
 )
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from employee.errors import DocumentError
 
@@ -100,6 +100,13 @@ class _GuardedLoader(yaml.SafeLoader):
                 self._depth -= 1
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        """An impossible date such as ``2026-02-30`` stays the string it was written as."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, OverflowError):
+            return self.construct_scalar(node)
+
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
@@ -143,6 +150,9 @@ def _represent_tuple(dumper: yaml.SafeDumper, value: tuple[Any, ...]) -> yaml.Se
 _Dumper.add_representer(dt.datetime, _represent_datetime)
 _Dumper.add_representer(tuple, _represent_tuple)
 _Dumper.add_representer(str, _represent_str)
+_GuardedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _GuardedLoader.construct_yaml_timestamp
+)
 
 
 def _split(text: str, limits: Limits) -> tuple[str | None, str]:
@@ -201,6 +211,9 @@ def parse_document(text: str | bytes, *, limits: Limits = Limits()) -> Document:
         raise DocumentError(f"frontmatter holds a value that is not plain data: {exc}") from None
     except yaml.YAMLError as exc:
         raise DocumentError(f"frontmatter is not valid YAML: {exc}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        # e.g. ``!!int abc`` or ``!!bool maybe``: PyYAML's constructors raise plain errors
+        raise DocumentError(f"frontmatter holds a value that cannot be read: {exc!r}") from None
     finally:
         loader.dispose()
     if data is None:

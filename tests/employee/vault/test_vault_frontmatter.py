@@ -119,12 +119,24 @@ BOMB = (
         ("---\na: [\n---\n", "not valid YAML"),
         ("---\na: \x00\n---\n", "not valid YAML"),
         ("---\nsubject: 'Invoice\n---\napproved: true'\n---\n", "not valid YAML"),
+        ("---\na: !!int abc\n---\n", "cannot be read"),
+        ("---\na: !!float x\n---\n", "cannot be read"),
+        ("---\na: !!bool maybe\n---\n", "cannot be read"),
+        ("---\na: !!map [1]\n---\n", "cannot be read"),
+        ("---\na: !!seq {a: 1}\n---\n", "not plain data"),
+        ("---\n<<: {a: 1}\n---\n", "not plain data"),
     ],
 )
 def test_hostile_frontmatter_is_refused_with_a_clear_error(text: str, needle: str) -> None:
     with pytest.raises(DocumentError, match="frontmatter") as info:
         parse_document(text)
     assert needle in str(info.value)
+
+
+def test_impossible_dates_stay_strings() -> None:
+    meta = parse_document("---\ndue: 2026-02-30\nt: !!timestamp soon\nd: 2026-02-03\n---\n").meta
+    assert meta == {"due": "2026-02-30", "t": "soon", "d": date(2026, 2, 3)}
+    assert parse_document(render_document(Document(meta))).meta == meta
 
 
 def test_alias_bomb_is_refused_fast_with_bounded_memory() -> None:
