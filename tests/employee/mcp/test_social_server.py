@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from mcp import Client
 
 from employee.brain import Handbook
 from employee.errors import ConfigError
-from employee.mcp.social import SocialClient, SocialConfig, build_server, main
+from employee.mcp.social import SocialClient, SocialConfig, SocialMCPServer, build_server, main
 from fakes.social import FakeSocial, Token
 
 pytestmark = pytest.mark.anyio
@@ -29,6 +29,21 @@ def social() -> Iterator[FakeSocial]:
         yield fake
 
 
+@pytest.fixture
+def make_server() -> Iterator[Callable[..., SocialMCPServer]]:
+    """build_server, with every server's HTTP client closed at teardown."""
+    built: list[SocialMCPServer] = []
+
+    def make(*args: Any, **kwargs: Any) -> SocialMCPServer:
+        server = build_server(*args, **kwargs)
+        built.append(server)
+        return server
+
+    yield make
+    for server in built:
+        server.close()
+
+
 def data(result: Any) -> Any:
     assert not result.is_error, result.content
     return result.structured_content
@@ -39,8 +54,10 @@ def error_text(result: Any) -> str:
     return " ".join(getattr(c, "text", "") for c in result.content)
 
 
-async def test_draft_mode_lists_no_publish_and_refuses_it(social: FakeSocial) -> None:
-    server = build_server("draft", SocialClient(social.url, "read-token"))
+async def test_draft_mode_lists_no_publish_and_refuses_it(
+    social: FakeSocial, make_server: Callable[..., SocialMCPServer]
+) -> None:
+    server = make_server("draft", SocialClient(social.url, "read-token"))
     async with Client(server) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == {"list_posts", "draft_post"}
@@ -52,8 +69,10 @@ async def test_draft_mode_lists_no_publish_and_refuses_it(social: FakeSocial) ->
     assert social.requests == []
 
 
-async def test_tool_annotations(social: FakeSocial) -> None:
-    server = build_server("executive", SocialClient(social.url, "pub-token"))
+async def test_tool_annotations(
+    social: FakeSocial, make_server: Callable[..., SocialMCPServer]
+) -> None:
+    server = make_server("executive", SocialClient(social.url, "pub-token"))
     async with Client(server) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert tools["list_posts"].annotations.read_only_hint is True
@@ -67,9 +86,11 @@ async def test_tool_annotations(social: FakeSocial) -> None:
     }
 
 
-async def test_draft_post_has_no_side_effect(social: FakeSocial) -> None:
+async def test_draft_post_has_no_side_effect(
+    social: FakeSocial, make_server: Callable[..., SocialMCPServer]
+) -> None:
     handbook = Handbook.parse("## Tone\nfriendly\n")
-    server = build_server("draft", SocialClient(social.url, "read-token"), handbook=handbook)
+    server = make_server("draft", SocialClient(social.url, "read-token"), handbook=handbook)
     async with Client(server) as client:
         draft = data(
             await client.call_tool(
@@ -90,8 +111,10 @@ async def test_draft_post_has_no_side_effect(social: FakeSocial) -> None:
     assert social.requests == []
 
 
-async def test_publish_is_idempotent_and_records_the_approval(social: FakeSocial) -> None:
-    server = build_server("executive", SocialClient(social.url, "pub-token", backoff=0.01))
+async def test_publish_is_idempotent_and_records_the_approval(
+    social: FakeSocial, make_server: Callable[..., SocialMCPServer]
+) -> None:
+    server = make_server("executive", SocialClient(social.url, "pub-token", backoff=0.01))
     args = {"text": "Approved words", "idempotency_key": "post-abc", "approval_id": "APR_01"}
     async with Client(server) as client:
         first = data(await client.call_tool("publish_post", args))
@@ -106,8 +129,10 @@ async def test_publish_is_idempotent_and_records_the_approval(social: FakeSocial
     assert [r.status for r in social.requests if r.method == "POST"] == [201, 503, 201]
 
 
-async def test_publish_errors_come_back_as_tool_errors(social: FakeSocial) -> None:
-    server = build_server("executive", SocialClient(social.url, "pub-token", backoff=0.01))
+async def test_publish_errors_come_back_as_tool_errors(
+    social: FakeSocial, make_server: Callable[..., SocialMCPServer]
+) -> None:
+    server = make_server("executive", SocialClient(social.url, "pub-token", backoff=0.01))
     async with Client(server) as client:
         too_long = await client.call_tool(
             "publish_post", {"text": "x" * 300, "idempotency_key": "k1", "approval_id": "A"}
@@ -126,8 +151,10 @@ async def test_publish_errors_come_back_as_tool_errors(social: FakeSocial) -> No
     assert social.posts == []
 
 
-async def test_executive_with_read_token_is_refused_by_the_platform(social: FakeSocial) -> None:
-    server = build_server("executive", SocialClient(social.url, "read-token"))
+async def test_executive_with_read_token_is_refused_by_the_platform(
+    social: FakeSocial, make_server: Callable[..., SocialMCPServer]
+) -> None:
+    server = make_server("executive", SocialClient(social.url, "read-token"))
     async with Client(server) as client:
         result = await client.call_tool(
             "publish_post", {"text": "hi", "idempotency_key": "k", "approval_id": "A"}
