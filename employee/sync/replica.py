@@ -17,6 +17,7 @@ log transaction.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -120,6 +121,7 @@ class Replica:
         self.vault = Vault(self.path)
         self._txvault = Vault(self.state_dir / "tx")
         self.queue = OfflineQueue(self.state_dir / "queue.json")
+        self._pending_log = self.state_dir / "pending_log.json"
         self.conflicts_dir = self.state_dir / "conflicts"
         self.online = True
         self.pushes_rejected = 0
@@ -251,10 +253,11 @@ class Replica:
             try:
                 self._fetch()
                 replayed = self._replay() if len(self.queue) else []
+                if self._pending():
+                    self._online(LogOp(self.agent), queue_offline=False)
             except RemoteUnavailable as exc:
                 return SyncResult(online=False, tip=self.tip(), error=str(exc))
-            if not len(self.queue):
-                self._reset("origin/main")
+            self._reset("origin/main")
             result = self._advance()
             result.replayed = replayed
             return result
@@ -299,6 +302,7 @@ class Replica:
             except PushRejected as exc:
                 return self._refused(op, exc, attempt)
             commit = self.txgit.out("rev-parse", "HEAD")
+            self._pending_log.unlink(missing_ok=True)
             self._advance()
             return TxResult("pushed", op, outcome[0], outcome[1], attempt, commit)
         raise SyncError("push kept losing races", agent=self.agent, attempts=self.max_attempts)
@@ -324,6 +328,7 @@ class Replica:
                 parameters={"attempts": attempt, "pushes_rejected": attempt - 1},
                 task_id=op.task_id,
             )
+        self._write_pending(now)
         try:
             self._commit(op.message)
         except (SecretDetected, ZoneViolation, PushRejected) as exc:
@@ -369,13 +374,21 @@ class Replica:
         self.txgit.run("ls-remote", "origin", "HEAD", remote=True)  # raises RemoteUnavailable
         raise SyncError("push failed", agent=self.agent, stderr=err.strip())
 
-    def _log(self, entries: list[dict[str, Any]], task_id: str = "") -> None:
-        """Record audit entries in a follow-up transaction (queued when offline)."""
-        op = LogOp(self.agent, tuple(entries), task_id)
-        if self.online and not len(self.queue):
-            self._online(op, queue_offline=True)
-        else:
-            self._offline(op)
+    def _log(self, entries: list[dict[str, Any]]) -> None:
+        """Keep audit entries for this agent's next commit (persisted, so never lost)."""
+        self._pending_log.write_text(json.dumps([*self._pending(), *entries]))
+
+    def _pending(self) -> list[dict[str, Any]]:
+        if not self._pending_log.exists():
+            return []
+        data = json.loads(self._pending_log.read_text() or "[]")
+        return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+
+    def _write_pending(self, now: datetime) -> int:
+        entries = self._pending()
+        for entry in entries:
+            record(self._txvault, self.agent, now, **entry)
+        return len(entries)
 
     def _lost(self, op: Operation, verdict: Verdict, attempt: int) -> TxResult:
         self._reset("HEAD")
@@ -387,7 +400,7 @@ class Replica:
                 "parameters": {"reason": verdict.reason, "op": op.kind},
                 "task_id": op.task_id,
             }
-            self._log([entry], op.task_id)
+            self._log([entry])
         self._advance()
         return TxResult("lost", op, verdict, attempts=attempt)
 
@@ -402,8 +415,7 @@ class Replica:
             "parameters": {"reason": exc.message, "op": op.kind},
             "task_id": op.task_id,
         }
-        if op.kind != "log":
-            self._log([entry], op.task_id)
+        self._log([entry])
         return TxResult("refused", op, Verdict(False, str(exc), kind), attempts=attempt, error=exc)
 
     # -- offline ------------------------------------------------------------------------------
