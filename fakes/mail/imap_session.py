@@ -111,7 +111,12 @@ class ImapSession(MailboxCommands):
         try:
             await self.send(f"* OK [CAPABILITY {self.capabilities()}] Platinum fake IMAP ready\r\n")
             while not self.writer.is_closing():
-                data = await self.read_command()
+                try:
+                    async with asyncio.timeout(self.server.idle_timeout):
+                        data = await self.read_command()
+                except TimeoutError:
+                    await self.send("* BYE Autologout; idle for too long\r\n")
+                    raise _Closed from None
                 if data:
                     await self.handle(data)
         except _Closed:

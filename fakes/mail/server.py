@@ -117,6 +117,7 @@ class FakeMailServer:
             "max_message_size": size,
             "auth_required": self._smtp_auth_required,
             "auth_require_tls": self._auth_require_tls,
+            "max_connections": self._max_connections,
         }
         imap_kw: dict[str, Any] = {
             "host": self.host,

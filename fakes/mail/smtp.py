@@ -129,6 +129,7 @@ class SmtpListener:
         max_message_size: int = 10 * 1024 * 1024,
         auth_required: bool = True,
         auth_require_tls: bool = False,
+        max_connections: int = 100,
     ) -> None:
         self.handler = SmtpHandler(store, faults)
         self.authenticator = SmtpAuthenticator(store, faults)
@@ -140,6 +141,8 @@ class SmtpListener:
         self.auth_required = auth_required
         self.auth_require_tls = auth_require_tls and not implicit_tls and tls is not None
         self._server: asyncio.Server | None = None
+        self.max_connections = max_connections
+        self.connections = 0
         if auth_required and not self.auth_require_tls:
             # a deliberate test setting; aiosmtpd would warn on every connection
             warnings.filterwarnings(
@@ -147,7 +150,8 @@ class SmtpListener:
             )
 
     def _protocol(self) -> SMTP:
-        return SMTP(
+        return _BoundedSMTP(
+            self,
             self.handler,
             data_size_limit=self.max_message_size,
             enable_SMTPUTF8=True,
@@ -173,3 +177,32 @@ class SmtpListener:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+
+class _BoundedSMTP(SMTP):
+    """aiosmtpd's SMTP, refusing connections beyond the listener's limit with 421."""
+
+    def __init__(self, listener: SmtpListener, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._listener = listener
+        self._counted = False
+        self._released = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if not self._counted and self._listener.connections >= self._listener.max_connections:
+            if isinstance(transport, asyncio.WriteTransport):
+                transport.write(b"421 4.7.0 Too many connections\r\n")
+            transport.close()
+            return
+        if not self._counted:
+            self._counted = True
+            self._listener.connections += 1
+        super().connection_made(transport)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if not self._counted:
+            return  # refused in connection_made: aiosmtpd never saw this connection
+        if not self._released:
+            self._released = True
+            self._listener.connections -= 1
+        super().connection_lost(error)

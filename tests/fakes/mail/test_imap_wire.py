@@ -227,3 +227,36 @@ def test_connection_limit(users, tmp_path) -> None:  # type: ignore[no-untyped-d
         assert third.greeting.startswith(b"* BYE")
         for conn in (first, second, third):
             conn.close()
+
+
+def test_delay_fault_then_normal_reply(server: FakeMailServer, wire: Wire) -> None:
+    import time
+
+    server.inject_fault(ImapFault(command="NOOP", reply=None, delay=0.2))
+    start = time.monotonic()
+    assert wire.command(b"a1 NOOP")[-1].startswith(b"a1 OK")
+    assert time.monotonic() - start >= 0.2
+
+
+def test_idle_pushes_exists_and_expunge_and_survives_a_drop(server: FakeMailServer) -> None:
+    server.deliver(make_message(subject="old"))
+    wire = Wire(server)
+    login(wire)
+    wire.command(b"a1 SELECT INBOX")
+    wire.send(b"a2 IDLE\r\n")
+    assert wire.line() == b"+ idling\r\n"
+    server.deliver(make_message(subject="new"))
+    assert wire.line() == b"* 2 EXISTS\r\n"
+    server.store.delete(OWNER, "INBOX", [1])
+    assert wire.line() == b"* 1 EXPUNGE\r\n"
+    wire.send(b"DONE\r\n")
+    assert wire.line() == b"a2 OK IDLE terminated\r\n"
+    wire.send(b"a3 IDLE\r\n")
+    assert wire.line() == b"+ idling\r\n"
+    server.drop_imap_connections()
+    assert wire.line() == b""  # EOF: the client must reconnect
+    wire.close()
+    again = Wire(server)
+    login(again)
+    assert b"* 1 EXISTS\r\n" in again.command(b"b1 SELECT INBOX")
+    again.close()

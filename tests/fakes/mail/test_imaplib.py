@@ -232,3 +232,12 @@ def test_authenticate_plain(server: FakeMailServer) -> None:
     with pytest.raises(imaplib.IMAP4.error):
         client.authenticate("PLAIN", lambda _: f"\0{OWNER}\0bad".encode())
     client.logout()
+
+
+def test_find_sent_copy_by_message_id(server: FakeMailServer, imap: imaplib.IMAP4) -> None:
+    """The effectively-once check: look for a stable Message-ID in Sent before retrying."""
+    mid = "<approval-01J@platinum.test>"
+    imap.append("Sent", "(\\Seen)", None, make_message(sender=OWNER, message_id=mid).as_bytes())
+    imap.select("Sent")
+    assert uids(imap.uid("SEARCH", "HEADER", "Message-ID", f'"{mid}"')[1]) == [1]
+    assert uids(imap.uid("SEARCH", "HEADER", "Message-ID", '"<other@x>"')[1]) == []

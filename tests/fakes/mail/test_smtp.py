@@ -226,3 +226,55 @@ def test_fault_arguments_are_validated() -> None:
         SmtpFault(stage="DATA", code=250)
     with pytest.raises(ValueError, match="probability"):
         SmtpFault(stage="DATA", probability=2.0)
+
+
+def smtp_wire(server: FakeMailServer) -> tuple[socket.socket, object]:
+    sock = socket.create_connection((server.host, server.smtp_port), timeout=10)
+    f = sock.makefile("rwb")
+    assert f.readline().startswith(b"220")
+    return sock, f
+
+
+def test_bad_smtp_input_gets_replies_and_the_server_lives(server: FakeMailServer) -> None:
+    sock, f = smtp_wire(server)
+    for junk in (b"\xff\xfe\x00 HELO", b"FROB", b"MAIL FROM:<\xff@x>", b"RCPT TO:", b"A" * 5000):
+        f.write(junk + b"\r\n")  # type: ignore[attr-defined]
+        f.flush()  # type: ignore[attr-defined]
+        reply = f.readline()  # type: ignore[attr-defined]
+        assert reply[:1] in (b"5", b"4"), reply
+    f.write(b"NOOP\r\n")  # type: ignore[attr-defined]
+    f.flush()  # type: ignore[attr-defined]
+    assert f.readline().startswith(b"250")  # type: ignore[attr-defined]
+    sock.close()
+    send(server)
+    assert len(server.outbound) == 1
+
+
+@pytest.mark.parametrize("stage", ["MAIL", "RCPT", "AUTH"])
+def test_drop_before_data_stores_nothing(server: FakeMailServer, stage: str) -> None:
+    server.inject_fault(SmtpFault(stage=stage, drop_connection=True))  # type: ignore[arg-type]
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send(server)
+    assert server.outbound == []
+    send(server)
+    assert len(server.outbound) == 1
+
+
+def test_smtp_connection_limit(users, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with FakeMailServer(users=users, tls=False, max_connections=1, cert_dir=tmp_path) as srv:
+        first = smtplib.SMTP(srv.host, srv.smtp_port, timeout=10)
+        with pytest.raises(smtplib.SMTPConnectError) as info:
+            smtplib.SMTP(srv.host, srv.smtp_port, timeout=10)
+        assert info.value.smtp_code == 421
+        first.quit()
+        # the slot frees when the server sees the close; each retry is a real connection
+        for _ in range(1000):
+            try:
+                again = smtplib.SMTP(srv.host, srv.smtp_port, timeout=10)
+            except smtplib.SMTPConnectError:
+                continue
+            assert again.noop()[0] == 250
+            again.quit()
+            break
+        else:
+            pytest.fail("the connection slot was never released")
