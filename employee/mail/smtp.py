@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.utils import getaddresses
 from typing import Literal
 
 from employee.errors import ConfigError
@@ -122,13 +123,10 @@ def _transaction(
             conn.login(config.username, config.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             return SendOutcome(classify_code(exc.smtp_code), exc.smtp_code, _text(exc.smtp_error))
-    sender = str(message.get("From", ""))
-    recipients = [
-        a.strip()
-        for name in ("To", "Cc", "Bcc")
-        for a in str(message.get(name, "")).split(",")
-        if a.strip()
-    ]
+    senders = getaddresses([str(v) for v in message.get_all("From", [])])
+    sender = senders[0][1] if senders else ""
+    fields = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]
+    recipients = list(dict.fromkeys(addr for _, addr in getaddresses(fields) if addr))
     envelope_copy = copy.copy(message)
     del envelope_copy["Bcc"]  # Bcc recipients get the mail, never the header
     data = envelope_copy.as_bytes(policy=SMTP_POLICY)

@@ -118,6 +118,9 @@ class ImapWatcher:
             except (ImapError, _CallbackFailed) as exc:
                 self.last_error = str(exc)
                 log.warning("imap watcher: %s", exc)
+            except Exception as exc:  # e.g. the cursor's disk is full: keep watching, loudly
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("imap watcher: unexpected failure; reconnecting")
             finally:
                 self.connected.clear()
             if self.stop_event.is_set():

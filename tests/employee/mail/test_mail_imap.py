@@ -47,21 +47,21 @@ def test_uidvalidity_is_stable_per_mailbox(imap_config: ImapConfig) -> None:
 def test_idle_wakes_on_delivery(mail_server: FakeMailServer, imap_config: ImapConfig) -> None:
     with ImapClient(imap_config) as client:
         client.select("INBOX")
+        idling = threading.Event()
         delivered_at: list[float] = []
 
         def deliver() -> None:
-            mail_server.wait_for(
-                lambda s: any(" IDLE" in c for c in s.imap_commands), 5.0, "IDLE issued"
-            )
+            assert idling.wait(5.0)
             delivered_at.append(time.monotonic())
             mail_server.deliver(inbound(1))
 
         helper = threading.Thread(target=deliver)
         helper.start()
-        woke = client.idle(10.0)
+        woke = client.idle(10.0, idling=idling)
         woke_at = time.monotonic()
         helper.join(5)
         assert woke
+        assert not idling.is_set()
         assert woke_at - delivered_at[0] < 1.0
         assert [uid for uid, _ in client.fetch_since(0)] == [1]
 
