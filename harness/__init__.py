@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
-from harness.errors import HarnessError, WaitTimeout
+from harness.errors import HarnessError, ScenarioError, WaitTimeout, WorldStartupError
+from harness.report import RunReport, write_report
+from harness.scenario import Scenario, load_scenario
+from harness.story import Story
+from harness.wait import wait_until
+from harness.world import World, WorldOptions
 
-__all__ = ["HarnessError", "WaitTimeout"]
+__all__ = [
+    "HarnessError",
+    "RunReport",
+    "Scenario",
+    "ScenarioError",
+    "Story",
+    "WaitTimeout",
+    "World",
+    "WorldOptions",
+    "WorldStartupError",
+    "load_scenario",
+    "wait_until",
+    "write_report",
+]
