@@ -33,10 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     fake = FakeOdoo(
-        version=args.odoo_version, db=args.db, port=args.port, data_dir=args.data_dir,
-        master_password=args.master_password, payment_state_on_payment=args.payment_state,
+        version=args.odoo_version,
+        db=args.db,
+        port=args.port,
+        data_dir=args.data_dir,
+        master_password=args.master_password,
+        payment_state_on_payment=args.payment_state,
         control_port=args.control_port,
-    )  # fmt: skip
+    )
     with fake:
         sys.stdout.write(json.dumps(fake.describe()) + "\n")
         sys.stdout.flush()

@@ -29,11 +29,29 @@ __all__ = [
 
 OPERATORS = frozenset(
     {
-        "=", "!=", "<", ">", "<=", ">=", "=?", "in", "not in", "like", "not like",
-        "ilike", "not ilike", "=like", "=ilike", "not =like", "not =ilike",
-        "child_of", "parent_of", "any", "not any",
+        "=",
+        "!=",
+        "<",
+        ">",
+        "<=",
+        ">=",
+        "=?",
+        "in",
+        "not in",
+        "like",
+        "not like",
+        "ilike",
+        "not ilike",
+        "=like",
+        "=ilike",
+        "not =like",
+        "not =ilike",
+        "child_of",
+        "parent_of",
+        "any",
+        "not any",
     }
-)  # fmt: skip
+)
 
 
 class DomainError(ValueError):

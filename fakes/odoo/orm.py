@@ -1,4 +1,4 @@
-"""The generic ORM: environment, record sets and the public model methods every model has.
+"""The generic ORM: record sets and the public model methods every model has.
 
 A model class declares ``_name`` and ``_fields``; the methods marked :func:`public` (or
 :func:`public_model` for ``@api.model`` ones) are what RPC may call. Access rules come
@@ -7,83 +7,18 @@ from :mod:`fakes.odoo.security`; domains from :mod:`fakes.odoo.domain`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from fakes.odoo import domain as dom
 from fakes.odoo import security
-from fakes.odoo.exceptions import MissingError, OdooException, UserError, ValidationError
+from fakes.odoo.env import REGISTRY, Env, Settings, public, public_model, register
+from fakes.odoo.exceptions import MissingError, OdooException, ValidationError
 from fakes.odoo.fields import Field
+from fakes.odoo.lookup import FieldLookup
 from fakes.odoo.store import OdooStore
 
 __all__ = ["REGISTRY", "BaseModel", "Env", "Settings", "public", "public_model", "register"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-REGISTRY: dict[str, type[BaseModel]] = {}
-
-
-def public(func: F) -> F:
-    """Mark a record method callable over RPC (ids come first)."""
-    func._rpc = "records"  # type: ignore[attr-defined]
-    return func
-
-
-def public_model(func: F) -> F:
-    """Mark an ``@api.model`` method callable over RPC (no ids)."""
-    func._rpc = "model"  # type: ignore[attr-defined]
-    return func
-
-
-M = TypeVar("M", bound="type[BaseModel]")
-
-
-def register(cls: M) -> M:
-    """Add a model class to the registry under its ``_name``."""
-    REGISTRY[cls._name] = cls
-    return cls
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Per-server behaviour switches: the Odoo version and accounting choices."""
-
-    version: str = "19"
-    payment_state_on_payment: str = "paid"
-
-    @property
-    def major(self) -> int:
-        """The major version as an int."""
-        return int(self.version)
-
-
-@dataclass
-class Env:
-    """Who is calling, with which context, against which store."""
-
-    store: OdooStore
-    uid: int
-    settings: Settings
-    context: dict[str, Any] = field(default_factory=dict)
-    su: bool = False
-
-    def __getitem__(self, model: str) -> BaseModel:
-        cls = REGISTRY.get(model)
-        if cls is None:
-            raise KeyError(model)
-        return cls(self, ())
-
-    @property
-    def role(self) -> str:
-        """The calling user's role (``executive``, ``drafter``) or ``system``."""
-        if self.su:
-            return "system"
-        user = self.store.get("res.users", self.uid)
-        return str(user.get("role", "drafter")) if user else "drafter"
-
-    def sudo(self) -> Env:
-        """The same environment with access checks off."""
-        return Env(self.store, self.uid, self.settings, dict(self.context), su=True)
 
 
 class BaseModel:
@@ -136,7 +71,8 @@ class BaseModel:
         if spec.compute:
             return getattr(self, spec.compute)(row)
         if spec.type == "one2many":
-            assert spec.relation and spec.inverse
+            assert spec.relation
+            assert spec.inverse
             return [
                 r["id"] for r in self.store.all(spec.relation) if r.get(spec.inverse) == row["id"]
             ]
@@ -174,7 +110,7 @@ class BaseModel:
             and not dom.mentions(node, "active")
         ):
             node = dom.And(dom.Leaf("active", "=", True), node)
-        lookup = _Lookup(self)
+        lookup = FieldLookup(self)
         rows = [row for row in self.store.all(self._name) if dom.matches(node, row, lookup)]
         rows = self._sorted(rows, order or self._order)
         end = None if not limit else offset + int(limit)
@@ -255,7 +191,7 @@ class BaseModel:
     def read(
         self, fields: list[str] | None = None, load: str | None = "_classic_read"
     ) -> list[dict[str, Any]]:
-        """Field values per record; many2one as ``[id, name]`` unless ``load`` is not classic_read."""
+        """Values per record; many2one as ``[id, name]`` with ``load='_classic_read'``."""
         self.check_access("read")
         names = list(fields) if fields else list(self._fields)
         for name in names:
@@ -401,9 +337,7 @@ class BaseModel:
             spec = self._fields[name]
             if spec.compute:
                 continue
-            if spec.type == "one2many":
-                relations[name] = value
-            elif spec.type == "many2many":
+            if spec.type == "one2many" or spec.type == "many2many":
                 relations[name] = value
             elif spec.type == "many2one":
                 stored[name] = self._check_m2o(spec, value)
@@ -462,87 +396,3 @@ class BaseModel:
                 f"Expected singleton: {self._name}({self.ids})", name="builtins.ValueError"
             )
         return self._raw()[0]
-
-
-class _Lookup:
-    """Field access for domain evaluation, following dotted paths through relations."""
-
-    def __init__(self, model: BaseModel) -> None:
-        self.model = model
-
-    def _walk(
-        self, record: dict[str, Any], path: str
-    ) -> tuple[BaseModel, list[dict[str, Any]], str]:
-        model, rows = self.model, [record]
-        parts = path.split(".")
-        for part in parts[:-1]:
-            spec = model._fields.get(part)
-            if spec is None or not spec.relation:
-                raise UserError(f"Invalid field {part!r} in path {path!r} on {model._name}")
-            ids: list[int] = []
-            for row in rows:
-                value = model._value(row, part)
-                ids.extend(value if isinstance(value, list) else [value] if value else [])
-            model = model.env.sudo()[spec.relation]
-            rows = [r for r in (model.store.get(spec.relation, i) for i in ids) if r]
-        last = parts[-1]
-        if last != "id" and last not in model._fields:
-            raise OdooException(
-                f"Invalid field {last!r} on model {model._name!r}", name="builtins.ValueError"
-            )
-        return model, rows, last
-
-    def values(self, record: dict[str, Any], path: str, *, as_names: bool) -> list[Any]:
-        model, rows, last = self._walk(record, path)
-        out: list[Any] = []
-        for row in rows:
-            value = row["id"] if last == "id" else model._value(row, last)
-            spec = model._fields.get(last)
-            items = value if isinstance(value, list) else [value]
-            if as_names and spec and spec.relation:
-                items = [model._name_of(spec.relation, i) for i in items if i]
-            out.extend(items)
-        return out
-
-    def is_relational(self, record: dict[str, Any], path: str) -> bool:
-        model, _, last = self._walk(record, path)
-        spec = model._fields.get(last)
-        return bool(spec and spec.relation)
-
-    def hierarchy(self, record: dict[str, Any], path: str, value: Any, parents: bool) -> set[int]:
-        model, _, last = self._walk(record, path)
-        spec = model._fields.get(last)
-        target = (
-            model
-            if last == "id" or not spec or not spec.relation
-            else model.env.sudo()[spec.relation]
-        )
-        roots = set(value if isinstance(value, list | tuple) else [value])
-        rows = target.store.all(target._name)
-        parent_of = {r["id"]: r.get("parent_id") or False for r in rows}
-        found = set(roots)
-        changed = True
-        while changed:
-            changed = False
-            for child, parent in parent_of.items():
-                pair = (parent, child) if parents else (child, parent)
-                if pair[1] in found and pair[0] and pair[0] not in found:
-                    found.add(pair[0])
-                    changed = True
-        return found
-
-    def any_match(self, record: dict[str, Any], path: str, domain: list[Any]) -> bool:
-        model, rows, last = self._walk(record, path)
-        spec = model._fields.get(last)
-        if not spec or not spec.relation:
-            raise UserError(f"Operator 'any' needs a relational field, not {path!r}")
-        ids = []
-        for row in rows:
-            value = model._value(row, last)
-            ids.extend(value if isinstance(value, list) else [value] if value else [])
-        if not ids:
-            return False
-        sub = model.env.sudo()[spec.relation]
-        node = dom.parse(domain)
-        lookup = _Lookup(sub)
-        return any(dom.matches(node, r, lookup) for r in sub.browse(ids).exists_rows())

@@ -24,6 +24,12 @@ def _traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc))
 
 
+def _string_fault(code: str, text: str) -> xmlrpc.client.Fault:
+    """A fault with a string faultCode, as the legacy ``/xmlrpc`` routes send."""
+    legacy_code: Any = code  # typeshed says int; Odoo's legacy routes send strings
+    return xmlrpc.client.Fault(legacy_code, text)
+
+
 def fault_for(exc: BaseException, *, legacy: bool) -> xmlrpc.client.Fault:
     """``xmlrpc_handle_exception_int`` (``/xmlrpc/2``) or ``_string`` (``/xmlrpc``)."""
     message = _text(exc)
@@ -36,14 +42,14 @@ def fault_for(exc: BaseException, *, legacy: bool) -> xmlrpc.client.Fault:
             return xmlrpc.client.Fault(2, message)
         return xmlrpc.client.Fault(1, _traceback(exc))
     if isinstance(exc, MissingError):
-        return xmlrpc.client.Fault("warning -- MissingError\n\n" + message, "")
+        return _string_fault("warning -- MissingError\n\n" + message, "")
     if isinstance(exc, AccessError):
-        return xmlrpc.client.Fault("warning -- AccessError\n\n" + message, "")
+        return _string_fault("warning -- AccessError\n\n" + message, "")
     if isinstance(exc, AccessDenied):
-        return xmlrpc.client.Fault("AccessDenied", message)
+        return _string_fault("AccessDenied", message)
     if isinstance(exc, UserError):
-        return xmlrpc.client.Fault("warning -- UserError\n\n" + message, "")
-    return xmlrpc.client.Fault(message, _traceback(exc))
+        return _string_fault("warning -- UserError\n\n" + message, "")
+    return _string_fault(message, _traceback(exc))
 
 
 def _xml(payload: str) -> Response:

@@ -28,8 +28,12 @@ __all__ = ["VERSIONS", "FakeOdoo"]
 
 T = TypeVar("T")
 VERSIONS = ("17", "18", "19")
-_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-            504: "Gateway Timeout"}  # fmt: skip
+_REASONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 class _Server(ThreadingHTTPServer):
@@ -116,8 +120,16 @@ class FakeOdoo:
         out = []
         for row in self.store.all("res.users"):
             if row.get("role") in ("executive", "drafter"):
-                out.append(OdooUser(str(row["login"]), str(row["password"]), str(row["api_key"]),
-                                    row["role"], int(row["id"]), str(row.get("name") or "")))  # fmt: skip
+                out.append(
+                    OdooUser(
+                        str(row["login"]),
+                        str(row["password"]),
+                        str(row["api_key"]),
+                        row["role"],
+                        int(row["id"]),
+                        str(row.get("name") or ""),
+                    )
+                )
         return out
 
     def _stored_master(self) -> str | None:
@@ -132,9 +144,11 @@ class FakeOdoo:
         except OSError as exc:
             raise FakeStartupError(f"cannot bind {self.host}:{port}: {exc}") from exc
         thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"fake-odoo-{'control' if control else 'main'}", daemon=True,
-        )  # fmt: skip
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-odoo-{'control' if control else 'main'}",
+            daemon=True,
+        )
         thread.start()
         self._threads.append(thread)
         return server
@@ -219,9 +233,10 @@ class FakeOdoo:
                     return last  # type: ignore[no-any-return]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    what = describe or getattr(predicate, "__name__", "a condition")
                     raise FakeTimeout(
-                        f"fake Odoo: timed out after {timeout}s waiting for "
-                        f"{describe or getattr(predicate, '__name__', 'a condition')}; last value {last!r}"
+                        f"fake Odoo: timed out after {timeout}s waiting for {what}; "
+                        f"last value {last!r}"
                     )
                 self._changed.wait(min(remaining, 0.1))
 
@@ -290,10 +305,14 @@ class FakeOdoo:
     def describe(self) -> dict[str, Any]:
         """What the CLI prints and ``GET /__fake__/info`` returns."""
         return {
-            "url": self.url, "db": self.db, "version": self.version,
-            "users": [u.as_dict() for u in self.users], "master_password": self.master_password,
-            "test_api": self.test_api_url, "data_dir": str(self.data_dir),
-        }  # fmt: skip
+            "url": self.url,
+            "db": self.db,
+            "version": self.version,
+            "users": [u.as_dict() for u in self.users],
+            "master_password": self.master_password,
+            "test_api": self.test_api_url,
+            "data_dir": str(self.data_dir),
+        }
 
 
 def _make_handler(fake: FakeOdoo, control: bool) -> type[BaseHTTPRequestHandler]:

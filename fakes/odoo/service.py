@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from fakes.odoo.dispatch import call_kw
 from fakes.odoo.exceptions import AccessDenied, OdooException
 
 if TYPE_CHECKING:

@@ -97,10 +97,14 @@ def backup_route(app: OdooApp, headers: dict[str, str], body: bytes) -> Response
     if fmt != "zip":
         return _manager_error("backup", "Only the zip format is supported by this server")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d_%H-%M-%S")
-    return Response(200, app.backup(), [
-        ("Content-Type", "application/octet-stream; charset=binary"),
-        ("Content-Disposition", f"attachment; filename={app.db}_{stamp}.zip"),
-    ])  # fmt: skip
+    return Response(
+        200,
+        app.backup(),
+        [
+            ("Content-Type", "application/octet-stream; charset=binary"),
+            ("Content-Disposition", f"attachment; filename={app.db}_{stamp}.zip"),
+        ],
+    )
 
 
 def restore_route(app: OdooApp, headers: dict[str, str], body: bytes) -> Response:

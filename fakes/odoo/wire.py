@@ -39,7 +39,7 @@ def text_response(
 
 
 def serialize_exception(exc: BaseException, version: int) -> dict[str, Any]:
-    """``odoo.http.serialize_exception``: name, message, arguments, context, debug (17/18 order differs)."""
+    """``odoo.http.serialize_exception``; 19 orders the keys name, message, …, debug."""
     if isinstance(exc, OdooException):
         name, message, arguments = exc.name, exc.message, exc.arguments
     else:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from fakes.odoo.models import accounting, base, payments
+from fakes.odoo.models import accounting, base, journal, payments
 
-__all__ = ["accounting", "base", "payments"]
+__all__ = ["accounting", "base", "journal", "payments"]

@@ -1,4 +1,4 @@
-"""Accounting: journals, invoices (account.move + lines) and payments, with Odoo's rules.
+"""Invoices (account.move): totals, numbering and the life cycle, with Odoo's rules.
 
 Numbering, totals and the draft → posted → paid life cycle follow Odoo 17-19 Community;
 wordings that changed between versions follow ``env.settings.major``.
@@ -6,15 +6,15 @@ wordings that changed between versions follow ``env.settings.major``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fakes.odoo import security
 from fakes.odoo.exceptions import UserError
 from fakes.odoo.fields import Field
-from fakes.odoo.orm import BaseModel, public, public_model, register
+from fakes.odoo.models.journal import AccountMoveLine, journal_of_type, money, today
+from fakes.odoo.orm import BaseModel, public, register
 
-__all__ = ["AccountJournal", "AccountMove", "AccountMoveLine", "AccountPayment", "PaymentRegister"]
+__all__ = ["INVOICE_TYPES", "AccountMove"]
 
 _DISPLAY = Field("char", "Display Name", compute="_compute_display_name")
 _COMPANY = Field("many2one", "Company", relation="res.company", default=lambda env: 1)
@@ -32,124 +32,6 @@ POSTED_EDITABLE = frozenset(
 )
 
 
-def today() -> str:
-    """Today's date as Odoo writes it."""
-    return dt.date.today().isoformat()
-
-
-def _money(value: float) -> float:
-    return round(value + 0.0, 2)
-
-
-def _journal_of_type(model: BaseModel, kind: str) -> int | bool:
-    for row in model.store.all("account.journal"):
-        if row.get("type") == kind and row.get("active", True):
-            return int(row["id"])
-    return False
-
-
-@register
-class AccountJournal(BaseModel):
-    _name = "account.journal"
-    _description = "Journal"
-    _order = "sequence, type, code"
-    _fields = {
-        "name": Field("char", "Journal Name", required=True),
-        "code": Field("char", "Short Code", required=True),
-        "type": Field(
-            "selection", "Type", required=True,
-            selection=(("sale", "Sales"), ("purchase", "Purchase"), ("cash", "Cash"),
-                       ("bank", "Bank"), ("general", "Miscellaneous")),
-        ),
-        "sequence": Field("integer", "Sequence", default=10),
-        "company_id": _COMPANY,
-        "currency_id": Field("many2one", "Currency", relation="res.currency"),
-        "active": Field("boolean", "Active", default=True),
-        "display_name": _DISPLAY,
-    }  # fmt: skip
-
-    def _display_name(self, row: dict[str, Any]) -> str:
-        return f"{row.get('name')} ({row.get('currency_id') and 'EUR' or 'EUR'})"
-
-
-@register
-class AccountMoveLine(BaseModel):
-    _name = "account.move.line"
-    _description = "Journal Item"
-    _order = "sequence, id"
-    _fields = {
-        "move_id": Field("many2one", "Journal Entry", relation="account.move", required=True),
-        "name": Field("char", "Label"),
-        "product_id": Field("many2one", "Product", relation="product.product"),
-        "quantity": Field("float", "Quantity", default=1.0),
-        "price_unit": Field("float", "Unit Price", default=0.0),
-        "discount": Field("float", "Discount (%)", default=0.0),
-        "tax_ids": Field("many2many", "Taxes", relation="account.tax"),
-        "sequence": Field("integer", "Sequence", default=10),
-        "display_type": Field(
-            "selection", "Display Type", default="product",
-            selection=(("product", "Product"), ("line_section", "Section"), ("line_note", "Note")),
-        ),
-        "price_subtotal": Field("monetary", "Subtotal", compute="_compute_subtotal"),
-        "price_total": Field("monetary", "Total", compute="_compute_total"),
-        "partner_id": Field("many2one", "Partner", relation="res.partner", compute="_compute_partner"),
-        "parent_state": Field("char", "Status", compute="_compute_parent_state"),
-        "currency_id": _CURRENCY,
-        "company_id": _COMPANY,
-        "display_name": _DISPLAY,
-    }  # fmt: skip
-
-    def _compute_subtotal(self, row: dict[str, Any]) -> float:
-        if row.get("display_type") not in (None, False, "product"):
-            return 0.0
-        quantity, price = float(row.get("quantity") or 0), float(row.get("price_unit") or 0)
-        return _money(quantity * price * (1 - float(row.get("discount") or 0) / 100))
-
-    def _compute_tax(self, row: dict[str, Any]) -> float:
-        rate = sum(float((self.store.get("account.tax", t) or {}).get("amount") or 0)
-                   for t in row.get("tax_ids") or [])  # fmt: skip
-        return _money(self._compute_subtotal(row) * rate / 100)
-
-    def _compute_total(self, row: dict[str, Any]) -> float:
-        return _money(self._compute_subtotal(row) + self._compute_tax(row))
-
-    def _move(self, row: dict[str, Any]) -> dict[str, Any]:
-        return self.store.get("account.move", int(row.get("move_id") or 0)) or {}
-
-    def _compute_partner(self, row: dict[str, Any]) -> Any:
-        return self._move(row).get("partner_id") or False
-
-    def _compute_parent_state(self, row: dict[str, Any]) -> Any:
-        return self._move(row).get("state") or False
-
-    def _display_name(self, row: dict[str, Any]) -> str:
-        return str(row.get("name") or "")
-
-    def _prepare_create(self, values: dict[str, Any]) -> None:
-        self._check_move_draft([values.get("move_id")])
-        product = self.store.get("product.product", int(values.get("product_id") or 0))
-        if product:
-            if not values.get("name"):
-                values["name"] = self.env["product.product"]._display_name(product)
-            values.setdefault("price_unit", float(product.get("list_price") or 0.0))
-            values.setdefault("tax_ids", [[6, 0, list(product.get("taxes_id") or [])]])
-
-    def _check_move_draft(self, move_ids: list[Any]) -> None:
-        for move_id in move_ids:
-            move = self.store.get("account.move", int(move_id or 0))
-            if move and move.get("state") == "posted":
-                raise UserError(
-                    "You cannot modify a posted entry of this journal.\n"
-                    f"(Entry: {move.get('name')})"
-                )
-
-    def _check_write(self, vals: dict[str, Any]) -> None:
-        self._check_move_draft([row.get("move_id") for row in self._raw()])
-
-    def _check_unlink(self) -> None:
-        self._check_move_draft([row.get("move_id") for row in self._raw()])
-
-
 @register
 class AccountMove(BaseModel):
     _name = "account.move"
@@ -159,14 +41,26 @@ class AccountMove(BaseModel):
         "name": Field("char", "Number"),
         "display_name": _DISPLAY,
         "move_type": Field(
-            "selection", "Type", required=True, default="entry",
-            selection=(("entry", "Journal Entry"), ("out_invoice", "Customer Invoice"),
-                       ("out_refund", "Customer Credit Note"), ("in_invoice", "Vendor Bill"),
-                       ("in_refund", "Vendor Credit Note"), ("out_receipt", "Sales Receipt"),
-                       ("in_receipt", "Purchase Receipt")),
+            "selection",
+            "Type",
+            required=True,
+            default="entry",
+            selection=(
+                ("entry", "Journal Entry"),
+                ("out_invoice", "Customer Invoice"),
+                ("out_refund", "Customer Credit Note"),
+                ("in_invoice", "Vendor Bill"),
+                ("in_refund", "Vendor Credit Note"),
+                ("out_receipt", "Sales Receipt"),
+                ("in_receipt", "Purchase Receipt"),
+            ),
         ),
         "state": Field(
-            "selection", "Status", required=True, readonly=True, default="draft",
+            "selection",
+            "Status",
+            required=True,
+            readonly=True,
+            default="draft",
             selection=(("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")),
         ),
         "partner_id": Field("many2one", "Partner", relation="res.partner"),
@@ -176,17 +70,28 @@ class AccountMove(BaseModel):
         "journal_id": Field("many2one", "Journal", relation="account.journal"),
         "currency_id": _CURRENCY,
         "company_id": _COMPANY,
-        "invoice_line_ids": Field("one2many", "Invoice lines", relation="account.move.line", inverse="move_id"),
-        "line_ids": Field("one2many", "Journal Items", relation="account.move.line", inverse="move_id"),
+        "invoice_line_ids": Field(
+            "one2many", "Invoice lines", relation="account.move.line", inverse="move_id"
+        ),
+        "line_ids": Field(
+            "one2many", "Journal Items", relation="account.move.line", inverse="move_id"
+        ),
         "amount_untaxed": Field("monetary", "Untaxed Amount", compute="_compute_untaxed"),
         "amount_tax": Field("monetary", "Tax", compute="_compute_tax"),
         "amount_total": Field("monetary", "Total", compute="_compute_total"),
         "amount_residual": Field("monetary", "Amount Due", compute="_compute_residual"),
         "payment_state": Field(
-            "selection", "Payment Status", compute="_compute_payment_state",
-            selection=(("not_paid", "Not Paid"), ("in_payment", "In Payment"), ("paid", "Paid"),
-                       ("partial", "Partially Paid"), ("reversed", "Reversed"),
-                       ("invoicing_legacy", "Invoicing App Legacy")),
+            "selection",
+            "Payment Status",
+            compute="_compute_payment_state",
+            selection=(
+                ("not_paid", "Not Paid"),
+                ("in_payment", "In Payment"),
+                ("paid", "Paid"),
+                ("partial", "Partially Paid"),
+                ("reversed", "Reversed"),
+                ("invoicing_legacy", "Invoicing App Legacy"),
+            ),
         ),
         "ref": Field("char", "Reference"),
         "invoice_origin": Field("char", "Origin"),
@@ -194,31 +99,41 @@ class AccountMove(BaseModel):
         "narration": Field("html", "Terms and Conditions"),
         "posted_before": Field("boolean", "Posted Before", readonly=True, default=False),
         "auto_post": Field(
-            "selection", "Auto-post", default="no",
-            selection=(("no", "No"), ("at_date", "At Date"), ("monthly", "Monthly"),
-                       ("quarterly", "Quarterly"), ("yearly", "Yearly")),
+            "selection",
+            "Auto-post",
+            default="no",
+            selection=(
+                ("no", "No"),
+                ("at_date", "At Date"),
+                ("monthly", "Monthly"),
+                ("quarterly", "Quarterly"),
+                ("yearly", "Yearly"),
+            ),
         ),
-    }  # fmt: skip
+    }
 
     # -- computed values -----------------------------------------------------------------
     def _lines(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         return [r for r in self.store.all("account.move.line") if r.get("move_id") == row["id"]]
 
+    def _line_model(self) -> AccountMoveLine:
+        return AccountMoveLine(self.env.sudo(), ())
+
     def _compute_untaxed(self, row: dict[str, Any]) -> float:
-        lines = self.env.sudo()["account.move.line"]
-        return _money(sum(lines._compute_subtotal(r) for r in self._lines(row)))
+        lines = self._line_model()
+        return money(sum(lines._compute_subtotal(r) for r in self._lines(row)))
 
     def _compute_tax(self, row: dict[str, Any]) -> float:
-        lines = self.env.sudo()["account.move.line"]
-        return _money(sum(lines._compute_tax(r) for r in self._lines(row)))  # type: ignore[attr-defined]
+        lines = self._line_model()
+        return money(sum(lines._compute_tax(r) for r in self._lines(row)))
 
     def _compute_total(self, row: dict[str, Any]) -> float:
-        return _money(self._compute_untaxed(row) + self._compute_tax(row))
+        return money(self._compute_untaxed(row) + self._compute_tax(row))
 
     def _compute_residual(self, row: dict[str, Any]) -> float:
         if row.get("state") != "posted":
             return self._compute_total(row) if row.get("state") == "draft" else 0.0
-        return _money(max(self._compute_total(row) - float(row.get("_paid") or 0.0), 0.0))
+        return money(max(self._compute_total(row) - float(row.get("_paid") or 0.0), 0.0))
 
     def _compute_payment_state(self, row: dict[str, Any]) -> str:
         if row.get("state") != "posted" or row.get("move_type") not in INVOICE_TYPES:
@@ -234,8 +149,11 @@ class AccountMove(BaseModel):
         name = row.get("name")
         if row.get("state") == "posted" or (name and name != "/"):
             return str(name)
-        label = {"out_invoice": "Draft Invoice", "out_refund": "Draft Credit Note",
-                 "in_invoice": "Draft Bill"}.get(str(row.get("move_type")), "Draft Entry")  # fmt: skip
+        label = {
+            "out_invoice": "Draft Invoice",
+            "out_refund": "Draft Credit Note",
+            "in_invoice": "Draft Bill",
+        }.get(str(row.get("move_type")), "Draft Entry")
         return f"{label} (* {row['id']})"
 
     # -- create / write / unlink rules -------------------------------------------------------
@@ -256,16 +174,17 @@ class AccountMove(BaseModel):
                 if move_type.startswith("in_")
                 else "general"
             )
-            values["journal_id"] = _journal_of_type(self, kind)
+            values["journal_id"] = journal_of_type(self, kind)
 
     def _check_write(self, vals: dict[str, Any]) -> None:
         if {"state", "posted_before", "name"} & set(vals):
             security.check_posting(self.env.role)
         for row in self._raw():
-            if row.get("state") == "posted" and set(vals) - POSTED_EDITABLE:
+            locked = sorted(set(vals) - POSTED_EDITABLE)
+            if row.get("state") == "posted" and locked:
                 raise UserError(
                     "You cannot modify a posted entry of this journal.\n"
-                    f"(Entry: {row.get('name')}, fields: {', '.join(sorted(set(vals) - POSTED_EDITABLE))})"
+                    f"(Entry: {row.get('name')}, fields: {', '.join(locked)})"
                 )
 
     def _check_unlink(self) -> None:
@@ -308,16 +227,18 @@ class AccountMove(BaseModel):
                 "The 'Customer' field is required to validate the invoice.\nYou probably don't "
                 "want to explain to your auditor that you invoiced an invisible man :)"
                 if self.env.settings.major >= 19
-                else "The field 'Customer' is required, please complete it to validate the Customer Invoice."
+                else "The field 'Customer' is required, please complete it to validate the "
+                "Customer Invoice."
             )
         if invoice and self._compute_total(row) < 0:
             errors.append(
                 "You cannot validate an invoice with a negative total amount. You should create a "
-                "credit note instead. Use the action menu to transform it into a credit note or refund."
+                "credit note instead. Use the action menu to transform it into a credit note or "
+                "refund."
             )
         if row.get("move_type") in ("in_invoice", "in_refund") and not row.get("invoice_date"):
             errors.append("The Bill/Refund date is required to validate this document.")
-        return errors  # fmt: skip
+        return errors
 
     def _post_one(self, row: dict[str, Any]) -> None:
         invoice_date = row.get("invoice_date") or (
@@ -382,6 +303,6 @@ class AccountMove(BaseModel):
         due = self._compute_residual(row)
         used = min(due, amount)
         self.store.update(
-            self._name, row["id"], {"_paid": _money(float(row.get("_paid") or 0) + used)}
+            self._name, row["id"], {"_paid": money(float(row.get("_paid") or 0) + used)}
         )
         return used

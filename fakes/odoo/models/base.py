@@ -74,7 +74,9 @@ class ResPartner(BaseModel):
         "phone": Field("char", "Phone"),
         "is_company": Field("boolean", "Is a Company", default=False),
         "company_type": Field(
-            "selection", "Company Type", selection=(("person", "Individual"), ("company", "Company")),
+            "selection",
+            "Company Type",
+            selection=(("person", "Individual"), ("company", "Company")),
             compute="_compute_company_type",
         ),
         "parent_id": Field("many2one", "Related Company", relation="res.partner"),
@@ -91,7 +93,7 @@ class ResPartner(BaseModel):
         "ref": Field("char", "Reference"),
         "company_id": Field("many2one", "Company", relation="res.company"),
         "active": _ACTIVE,
-    }  # fmt: skip
+    }
 
     def _compute_company_type(self, row: dict[str, Any]) -> str:
         return "company" if row.get("is_company") else "person"
@@ -144,18 +146,21 @@ class AccountTax(BaseModel):
         "name": Field("char", "Tax Name", required=True),
         "amount": Field("float", "Amount", default=0.0),
         "amount_type": Field(
-            "selection", "Tax Computation", selection=(("percent", "Percentage of Price"),),
+            "selection",
+            "Tax Computation",
+            selection=(("percent", "Percentage of Price"),),
             default="percent",
         ),
         "type_tax_use": Field(
-            "selection", "Tax Type",
+            "selection",
+            "Tax Type",
             selection=(("sale", "Sales"), ("purchase", "Purchases"), ("none", "None")),
             default="sale",
         ),
         "company_id": _COMPANY,
         "active": _ACTIVE,
         "display_name": _DISPLAY,
-    }  # fmt: skip
+    }
 
 
 @register
@@ -171,7 +176,8 @@ class Product(BaseModel):
         "lst_price": Field("float", "Sales Price", compute="_compute_lst_price"),
         "standard_price": Field("float", "Cost", default=0.0),
         "type": Field(
-            "selection", "Product Type",
+            "selection",
+            "Product Type",
             selection=(("consu", "Goods"), ("service", "Service"), ("combo", "Combo")),
             default="consu",
         ),
@@ -181,7 +187,7 @@ class Product(BaseModel):
         "description_sale": Field("text", "Sales Description"),
         "company_id": Field("many2one", "Company", relation="res.company"),
         "active": _ACTIVE,
-    }  # fmt: skip
+    }
 
     def _compute_lst_price(self, row: dict[str, Any]) -> float:
         return float(row.get("list_price") or 0.0)
@@ -201,13 +207,15 @@ class IrModel(BaseModel):
         "model": Field("char", "Model", required=True),
         "info": Field("text", "Information"),
         "state": Field(
-            "selection", "Type", selection=(("manual", "Custom Object"), ("base", "Base Object")),
+            "selection",
+            "Type",
+            selection=(("manual", "Custom Object"), ("base", "Base Object")),
             default="base",
         ),
         "transient": Field("boolean", "Transient Model", default=False),
         "modules": Field("char", "In Apps"),
         "display_name": _DISPLAY,
-    }  # fmt: skip
+    }
 
 
 @register
@@ -238,9 +246,12 @@ class IrModelData(BaseModel):
         """``[model, res_id]`` of an external id; ValueError when it does not exist."""
         self.check_access("read")
         for row in self.store.all(self._name):
-            if row.get("module") == module and row.get("name") == xml_id:
-                if self.store.exists(str(row["model"]), int(row["res_id"])):
-                    return [row["model"], row["res_id"]]
+            if (
+                row.get("module") == module
+                and row.get("name") == xml_id
+                and self.store.exists(str(row["model"]), int(row["res_id"]))
+            ):
+                return [row["model"], row["res_id"]]
         raise OdooException(
             f"External ID not found in the system: {module}.{xml_id}", name="builtins.ValueError"
         )

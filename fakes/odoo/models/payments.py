@@ -7,7 +7,8 @@ from typing import Any
 from fakes.odoo import security
 from fakes.odoo.exceptions import UserError
 from fakes.odoo.fields import Field
-from fakes.odoo.models.accounting import AccountMove, _journal_of_type, _money, today
+from fakes.odoo.models.accounting import AccountMove
+from fakes.odoo.models.journal import journal_of_type, money, today
 from fakes.odoo.orm import BaseModel, public, register
 
 __all__ = ["AccountPayment", "PaymentRegister"]
@@ -24,36 +25,54 @@ class AccountPayment(BaseModel):
         "name": Field("char", "Number"),
         "display_name": _DISPLAY,
         "payment_type": Field(
-            "selection", "Payment Type", required=True, default="inbound",
+            "selection",
+            "Payment Type",
+            required=True,
+            default="inbound",
             selection=(("outbound", "Send"), ("inbound", "Receive")),
         ),
         "partner_type": Field(
-            "selection", "Partner Type", default="customer",
+            "selection",
+            "Partner Type",
+            default="customer",
             selection=(("customer", "Customer"), ("supplier", "Vendor")),
         ),
         "partner_id": Field("many2one", "Customer/Vendor", relation="res.partner"),
         "amount": Field("monetary", "Amount", default=0.0),
         "journal_id": Field("many2one", "Journal", relation="account.journal"),
-        "currency_id": Field("many2one", "Currency", relation="res.currency", default=lambda env: 1),
+        "currency_id": Field(
+            "many2one", "Currency", relation="res.currency", default=lambda env: 1
+        ),
         "date": Field("date", "Date", default=lambda env: today()),
         "memo": Field("char", "Memo"),
         "ref": Field("char", "Reference"),
         "state": Field(
-            "selection", "Status", default="draft", readonly=True,
-            selection=(("draft", "Draft"), ("in_process", "In Process"), ("posted", "Posted"),
-                       ("paid", "Paid"), ("canceled", "Canceled"), ("cancel", "Cancelled"),
-                       ("rejected", "Rejected")),
+            "selection",
+            "Status",
+            default="draft",
+            readonly=True,
+            selection=(
+                ("draft", "Draft"),
+                ("in_process", "In Process"),
+                ("posted", "Posted"),
+                ("paid", "Paid"),
+                ("canceled", "Canceled"),
+                ("cancel", "Cancelled"),
+                ("rejected", "Rejected"),
+            ),
         ),
-        "reconciled_invoice_ids": Field("many2many", "Reconciled Invoices", relation="account.move", readonly=True),
+        "reconciled_invoice_ids": Field(
+            "many2many", "Reconciled Invoices", relation="account.move", readonly=True
+        ),
         "company_id": Field("many2one", "Company", relation="res.company", default=lambda env: 1),
-    }  # fmt: skip
+    }
 
     def _display_name(self, row: dict[str, Any]) -> str:
         return str(row.get("name") or "Draft Payment")
 
     def _prepare_create(self, values: dict[str, Any]) -> None:
         security.check_posting(self.env.role, "register a payment")
-        values.setdefault("journal_id", _journal_of_type(self, "bank"))
+        values.setdefault("journal_id", journal_of_type(self, "bank"))
 
     def _check_write(self, vals: dict[str, Any]) -> None:
         security.check_posting(self.env.role, "register a payment")
@@ -98,15 +117,21 @@ class PaymentRegister(BaseModel):
         "amount": Field("monetary", "Amount"),
         "journal_id": Field("many2one", "Journal", relation="account.journal"),
         "communication": Field("char", "Memo"),
-        "partner_id": Field("many2one", "Customer/Vendor", relation="res.partner", compute="_compute_partner"),
-        "currency_id": Field("many2one", "Currency", relation="res.currency", default=lambda env: 1),
+        "partner_id": Field(
+            "many2one", "Customer/Vendor", relation="res.partner", compute="_compute_partner"
+        ),
+        "currency_id": Field(
+            "many2one", "Currency", relation="res.currency", default=lambda env: 1
+        ),
         "company_id": Field("many2one", "Company", relation="res.company", default=lambda env: 1),
         "payment_type": Field(
-            "selection", "Payment Type", default="inbound",
+            "selection",
+            "Payment Type",
+            default="inbound",
             selection=(("outbound", "Send"), ("inbound", "Receive")),
         ),
         "display_name": _DISPLAY,
-    }  # fmt: skip
+    }
 
     def _display_name(self, row: dict[str, Any]) -> str:
         return "Register Payment"
@@ -147,8 +172,8 @@ class PaymentRegister(BaseModel):
         accounting: AccountMove = self.env.sudo()["account.move"]  # type: ignore[assignment]
         values["_invoice_ids"] = [m["id"] for m in moves]
         if not values.get("amount"):
-            values["amount"] = _money(sum(accounting._compute_residual(m) for m in moves))
-        values.setdefault("journal_id", _journal_of_type(self, "bank"))
+            values["amount"] = money(sum(accounting._compute_residual(m) for m in moves))
+        values.setdefault("journal_id", journal_of_type(self, "bank"))
         values.setdefault("communication", ", ".join(str(m.get("name")) for m in moves))
 
     def _split(self, vals: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -173,17 +198,24 @@ class PaymentRegister(BaseModel):
             if left <= 0:
                 raise UserError("The payment amount must be strictly positive.")
             for move in moves:
-                left -= accounting._pay(move, left)  # type: ignore[attr-defined]
+                left -= accounting._pay(move, left)
                 fresh = accounting.store.get("account.move", move["id"]) or move
                 settled = settled and accounting._compute_residual(fresh) <= 0
             partner = next((m.get("partner_id") for m in moves if m.get("partner_id")), False)
-            [payment_id] = payments.create([{
-                "amount": wizard.get("amount"), "date": wizard.get("payment_date"),
-                "journal_id": wizard.get("journal_id"), "partner_id": partner,
-                "memo": wizard.get("communication"), "ref": wizard.get("communication"),
-                "payment_type": wizard.get("payment_type") or "inbound",
-                "reconciled_invoice_ids": [[6, 0, [m["id"] for m in moves]]],
-            }])  # fmt: skip
+            [payment_id] = payments.create(
+                [
+                    {
+                        "amount": wizard.get("amount"),
+                        "date": wizard.get("payment_date"),
+                        "journal_id": wizard.get("journal_id"),
+                        "partner_id": partner,
+                        "memo": wizard.get("communication"),
+                        "ref": wizard.get("communication"),
+                        "payment_type": wizard.get("payment_type") or "inbound",
+                        "reconciled_invoice_ids": [[6, 0, [m["id"] for m in moves]]],
+                    }
+                ]
+            )
             row = payments.store.get("account.payment", payment_id) or {"id": payment_id}
             payments._confirm(row, settled=settled)  # type: ignore[attr-defined]
             created.append(payment_id)

@@ -40,19 +40,34 @@ class JsonRpc:
         self.odoo = odoo
 
     def envelope(self, service: str, method: str, *args: Any, path: str = "/jsonrpc") -> Any:
-        body = {"jsonrpc": "2.0", "method": "call", "id": 7,
-                "params": {"service": service, "method": method, "args": list(args)}}  # fmt: skip
+        body = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 7,
+            "params": {"service": service, "method": method, "args": list(args)},
+        }
         response = httpx.post(self.odoo.url + path, json=body, timeout=10)
         assert response.status_code == 200
         return response.json()
 
-    def execute(self, user: Any, model: str, method: str, args: list[Any], kwargs: Any = None) -> Any:
+    def execute(
+        self, user: Any, model: str, method: str, args: list[Any], kwargs: Any = None
+    ) -> Any:
         return self.envelope(
-            "object", "execute_kw", self.odoo.db, user.uid, user.password, model, method, args,
+            "object",
+            "execute_kw",
+            self.odoo.db,
+            user.uid,
+            user.password,
+            model,
+            method,
+            args,
             kwargs or {},
-        )  # fmt: skip
+        )
 
-    def result(self, user: Any, model: str, method: str, args: list[Any], kwargs: Any = None) -> Any:
+    def result(
+        self, user: Any, model: str, method: str, args: list[Any], kwargs: Any = None
+    ) -> Any:
         reply = self.execute(user, model, method, args, kwargs)
         assert "error" not in reply, reply
         return reply.get("result")
@@ -69,12 +84,18 @@ def _xml_proxy(odoo: FakeOdoo, service: str, legacy: bool = False) -> xmlrpc.cli
     return xmlrpc.client.ServerProxy(odoo.url + prefix + service, allow_none=True)
 
 
-def _json2(odoo: FakeOdoo, model: str, method: str, body: Any, key: str | None = None,
-           **headers: str) -> httpx.Response:  # fmt: skip
+def _json2(
+    odoo: FakeOdoo, model: str, method: str, body: Any, key: str | None = None, **headers: str
+) -> httpx.Response:
     """One JSON-2 call with the executive's key unless another is given."""
-    all_headers = {"Authorization": f"bearer {key or odoo.executive.api_key}",
-                   "X-Odoo-Database": odoo.db, **headers}  # fmt: skip
-    return httpx.post(f"{odoo.url}/json/2/{model}/{method}", json=body, headers=all_headers, timeout=10)
+    all_headers = {
+        "Authorization": f"bearer {key or odoo.executive.api_key}",
+        "X-Odoo-Database": odoo.db,
+        **headers,
+    }
+    return httpx.post(
+        f"{odoo.url}/json/2/{model}/{method}", json=body, headers=all_headers, timeout=10
+    )
 
 
 @pytest.fixture

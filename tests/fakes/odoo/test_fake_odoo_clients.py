@@ -8,11 +8,11 @@ from typing import Any
 
 import anyio
 import odoolib
-from odoolib.tools import AuthenticationError
 import odoorpc
 import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
+from odoolib.tools import AuthenticationError
 
 from fakes.odoo import FakeOdoo
 
@@ -24,7 +24,9 @@ def test_odoorpc_login_search_create_browse(odoo: FakeOdoo) -> None:
     client.login(odoo.db, odoo.drafter.login, odoo.drafter.password)
     assert client.env.uid == 3 and client.env.user.name == "Drafting Agent"
     partners = client.env["res.partner"]
-    found = partners.search_read([("country_id.code", "=", "US"), ("is_company", "=", True)], ["name"])
+    found = partners.search_read(
+        [("country_id.code", "=", "US"), ("is_company", "=", True)], ["name"]
+    )
     assert [p["name"] for p in found] == ["Azure Interior", "Deco Addict"]
     new_id = partners.create({"name": "Odoorpc Ltd", "is_company": True, "country_id": 1})
     record = partners.browse(new_id)
@@ -32,9 +34,13 @@ def test_odoorpc_login_search_create_browse(odoo: FakeOdoo) -> None:
     record.email = "hello@odoorpc.example"
     assert odoo.records("res.partner", [("id", "=", new_id)])[0]["email"] == "hello@odoorpc.example"
     assert client.env.ref("base.main_company").name == "Platinum Demo Co"
-    move_id = client.env["account.move"].create({
-        "move_type": "out_invoice", "partner_id": new_id,
-        "invoice_line_ids": [(0, 0, {"product_id": 2, "quantity": 2})]})  # fmt: skip
+    move_id = client.env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": new_id,
+            "invoice_line_ids": [(0, 0, {"product_id": 2, "quantity": 2})],
+        }
+    )
     invoice = client.env["account.move"].browse(move_id)
     assert invoice.amount_total == 241.0 and invoice.state == "draft"
     with pytest.raises(odoorpc.error.RPCError) as denied:
@@ -52,8 +58,14 @@ def test_odoorpc_wrong_password(odoo19: FakeOdoo) -> None:
 def test_odoolib(odoo19: FakeOdoo, protocol: str) -> None:
     user = odoo19.executive
     secret = user.api_key if protocol == "json2" else user.password
-    connection = odoolib.get_connection(hostname="127.0.0.1", port=odoo19.port, protocol=protocol,
-                                        database=odoo19.db, login=user.login, password=secret)  # fmt: skip
+    connection = odoolib.get_connection(
+        hostname="127.0.0.1",
+        port=odoo19.port,
+        protocol=protocol,
+        database=odoo19.db,
+        login=user.login,
+        password=secret,
+    )
     if protocol != "json2":
         connection.check_login()
     assert connection.get_user_context()["uid"] == 2
@@ -73,8 +85,14 @@ def test_odoolib(odoo19: FakeOdoo, protocol: str) -> None:
 
 @pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
 def test_odoolib_bad_login(odoo17: FakeOdoo, protocol: str) -> None:
-    connection = odoolib.get_connection(hostname="127.0.0.1", port=odoo17.port, protocol=protocol,
-                                        database=odoo17.db, login="admin", password="bad")  # fmt: skip
+    connection = odoolib.get_connection(
+        hostname="127.0.0.1",
+        port=odoo17.port,
+        protocol=protocol,
+        database=odoo17.db,
+        login="admin",
+        password="bad",
+    )
     with pytest.raises(AuthenticationError):
         connection.check_login()
 
@@ -83,15 +101,31 @@ async def _mcp_session(env: dict[str, str]) -> dict[str, Any]:
     params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server_odoo"], env=env)
     out: dict[str, Any] = {}
     with open(env["LOG_FILE"], "w") as errlog:
-        async with stdio_client(params, errlog=errlog) as streams, ClientSession(streams[0], streams[1]) as session:
+        async with (
+            stdio_client(params, errlog=errlog) as streams,
+            ClientSession(streams[0], streams[1]) as session,
+        ):
             await session.initialize()
             out["tools"] = {tool.name for tool in (await session.list_tools()).tools}
             for name, arguments in (
-                ("search_records", {"model": "res.partner", "domain": [["is_company", "=", True]],
-                                    "fields": ["name"], "limit": 10}),
-                ("get_record", {"model": "res.partner", "record_id": 6, "fields": ["name", "country_id"]}),
-                ("create_record", {"model": "res.partner", "values": {"name": "MCP Co", "is_company": True}}),
-            ):  # fmt: skip
+                (
+                    "search_records",
+                    {
+                        "model": "res.partner",
+                        "domain": [["is_company", "=", True]],
+                        "fields": ["name"],
+                        "limit": 10,
+                    },
+                ),
+                (
+                    "get_record",
+                    {"model": "res.partner", "record_id": 6, "fields": ["name", "country_id"]},
+                ),
+                (
+                    "create_record",
+                    {"model": "res.partner", "values": {"name": "MCP Co", "is_company": True}},
+                ),
+            ):
                 result = await session.call_tool(name, arguments)
                 assert not result.is_error, result.content
                 out[name] = json.loads(result.content[0].text)  # type: ignore[union-attr]
@@ -103,9 +137,14 @@ async def _mcp_session(env: dict[str, str]) -> dict[str, Any]:
 def test_mcp_server_odoo_yolo(version: str, secret: str, tmp_path: Any) -> None:
     with FakeOdoo(version=version) as odoo:
         user = odoo.executive
-        env = {"ODOO_URL": odoo.url, "ODOO_DB": odoo.db, "ODOO_USER": user.login, "ODOO_YOLO": "true",
-               secret: user.api_key if secret == "ODOO_API_KEY" else user.password,
-               "LOG_FILE": str(tmp_path / "mcp.log")}  # fmt: skip
+        env = {
+            "ODOO_URL": odoo.url,
+            "ODOO_DB": odoo.db,
+            "ODOO_USER": user.login,
+            "ODOO_YOLO": "true",
+            secret: user.api_key if secret == "ODOO_API_KEY" else user.password,
+            "LOG_FILE": str(tmp_path / "mcp.log"),
+        }
         out = anyio.run(_mcp_session, env)
         assert {"search_records", "get_record", "create_record"} <= out["tools"]
         names = [r["name"] for r in out["search_records"]["records"]]

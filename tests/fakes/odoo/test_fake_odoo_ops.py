@@ -30,12 +30,19 @@ def _rpc(odoo: FakeOdoo, path: str, params: dict[str, Any]) -> Any:
 def test_health_and_versions(odoo19: FakeOdoo) -> None:
     health = httpx.get(odoo19.url + "/web/health")
     assert health.json() == {"status": "pass"} and health.headers["Cache-Control"] == "no-store"
-    assert httpx.get(odoo19.url + "/web/health?db_server_status=1").json()["db_server_status"] is True
+    assert (
+        httpx.get(odoo19.url + "/web/health?db_server_status=1").json()["db_server_status"] is True
+    )
     odoo19.app.db_server_ok = False
     failing = httpx.get(odoo19.url + "/web/health?db_server_status=1")
-    assert failing.status_code == 500 and failing.json() == {"status": "fail", "db_server_status": False}
+    assert failing.status_code == 500 and failing.json() == {
+        "status": "fail",
+        "db_server_status": False,
+    }
     assert httpx.get(odoo19.url + "/web/version").json() == {
-        "version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"}  # fmt: skip
+        "version_info": [19, 0, 0, "final", 0, ""],
+        "version": "19.0",
+    }
     assert _rpc(odoo19, "/web/webclient/version_info", {})["result"]["server_serie"] == "19.0"
     assert _rpc(odoo19, "/web/database/list", {})["result"] == ["platinum"]
     odoo19.app.list_db = False
@@ -56,8 +63,14 @@ def test_doc_bearer_describes_methods(odoo19: FakeOdoo) -> None:
 def _invoice(odoo: FakeOdoo) -> int:
     proxy = xmlrpc.client.ServerProxy(odoo.url + "/xmlrpc/2/object")
     boss = odoo.executive
-    move = proxy.execute_kw(odoo.db, boss.uid, boss.password, "account.move", "create",
-                            [{"move_type": "out_invoice", "partner_id": 6, "invoice_line_ids": LINES}])  # fmt: skip
+    move = proxy.execute_kw(
+        odoo.db,
+        boss.uid,
+        boss.password,
+        "account.move",
+        "create",
+        [{"move_type": "out_invoice", "partner_id": 6, "invoice_line_ids": LINES}],
+    )
     proxy.execute_kw(odoo.db, boss.uid, boss.password, "account.move", "action_post", [[move]])
     return int(move)  # type: ignore[arg-type]
 
@@ -79,11 +92,15 @@ def test_backup_wipe_restore_python(odoo: FakeOdoo) -> None:
 def test_backup_restore_over_http_routes(odoo19: FakeOdoo) -> None:
     _invoice(odoo19)
     before = odoo19.records("account.move.line")
-    wrong = httpx.post(odoo19.url + "/web/database/backup",
-                       data={"master_pwd": "bad", "name": odoo19.db, "backup_format": "zip"})  # fmt: skip
+    wrong = httpx.post(
+        odoo19.url + "/web/database/backup",
+        data={"master_pwd": "bad", "name": odoo19.db, "backup_format": "zip"},
+    )
     assert wrong.status_code == 200 and b"Database backup error" in wrong.content
-    backup = httpx.post(odoo19.url + "/web/database/backup",
-                        data={"master_pwd": odoo19.master_password, "name": odoo19.db})  # fmt: skip
+    backup = httpx.post(
+        odoo19.url + "/web/database/backup",
+        data={"master_pwd": odoo19.master_password, "name": odoo19.db},
+    )
     assert backup.headers["Content-Type"].startswith("application/octet-stream")
     assert backup.content[:2] == b"PK"
     odoo19.wipe()
@@ -94,8 +111,11 @@ def test_backup_restore_over_http_routes(odoo19: FakeOdoo) -> None:
     )
     assert restored.status_code == 303 and restored.headers["Location"] == "/web/database/manager"
     assert odoo19.records("account.move.line") == before
-    dumped = _rpc(odoo19, "/jsonrpc", {"service": "db", "method": "dump",
-                                       "args": [odoo19.master_password, odoo19.db, "zip"]})  # fmt: skip
+    dumped = _rpc(
+        odoo19,
+        "/jsonrpc",
+        {"service": "db", "method": "dump", "args": [odoo19.master_password, odoo19.db, "zip"]},
+    )
     assert isinstance(dumped["result"], str)
     denied = _rpc(odoo19, "/jsonrpc", {"service": "db", "method": "dump", "args": ["x", odoo19.db]})
     assert denied["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
@@ -122,13 +142,25 @@ def test_http_status_fault_then_recovery(odoo19: FakeOdoo) -> None:
 
 
 def test_exception_fault_reaches_every_protocol(odoo19: FakeOdoo, json2: Any) -> None:
-    fault = OdooFault(kind="exception", model="res.partner", method="search",
-                      exception="odoo.exceptions.ValidationError", message="boom")  # fmt: skip
+    fault = OdooFault(
+        kind="exception",
+        model="res.partner",
+        method="search",
+        exception="odoo.exceptions.ValidationError",
+        message="boom",
+    )
     odoo19.inject_fault(fault)
     reply = json2(odoo19, "res.partner", "search", {"domain": []})
     assert reply.status_code == 422 and reply.json()["message"] == "boom"
-    rpc = _rpc(odoo19, "/jsonrpc", {"service": "object", "method": "execute_kw", "args": [
-        odoo19.db, 2, odoo19.executive.password, "res.partner", "search", [[]]]})  # fmt: skip
+    rpc = _rpc(
+        odoo19,
+        "/jsonrpc",
+        {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [odoo19.db, 2, odoo19.executive.password, "res.partner", "search", [[]]],
+        },
+    )
     assert rpc["error"]["data"]["name"] == "odoo.exceptions.ValidationError"
     assert json2(odoo19, "res.partner", "search_count", {"domain": []}).status_code == 200
 
@@ -177,7 +209,9 @@ def test_wait_for_times_out_with_description(odoo19: FakeOdoo) -> None:
 def test_http_test_api(odoo19: FakeOdoo) -> None:
     client = FakeOdooClient(odoo19.test_api_url)
     _invoice(odoo19)
-    assert [m["state"] for m in client.records("account.move", [["state", "=", "posted"]])] == ["posted"]
+    assert [m["state"] for m in client.records("account.move", [["state", "=", "posted"]])] == [
+        "posted"
+    ]
     archive = client.backup()
     client.wipe()
     assert client.records("account.move") == []
@@ -199,8 +233,19 @@ def test_http_test_api(odoo19: FakeOdoo) -> None:
 
 
 def test_cli_prints_json_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "fakes.odoo", "--port", "0", "--odoo-version", "17",
-               "--db", "acme", "--data-dir", str(tmp_path)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "fakes.odoo",
+        "--port",
+        "0",
+        "--odoo-version",
+        "17",
+        "--db",
+        "acme",
+        "--data-dir",
+        str(tmp_path),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         assert process.stdout is not None

@@ -34,26 +34,41 @@ def _names(env: Env, model: str, domain: list[Any], **kwargs: Any) -> list[str]:
         ([["name", "=like", "Deco%"]], ["Deco Addict"]),
         ([["name", "=ilike", "deco_addict"]], ["Deco Addict"]),
         ([["name", "not ilike", "a"]], ["Gemini Furniture"]),
-        (["|", ["name", "=", "Deco Addict"], ["name", "=", "Gemini Furniture"]],
-         ["Deco Addict", "Gemini Furniture"]),
-        (["!", ["is_company", "=", True]], ["Azure Interior, Brandon Freeman", "Drafting Agent", "Mitchell Admin"]),
-        ([["country_id.code", "in", ["BE"]], ["is_company", "=", True]], ["Gemini Furniture", "Platinum Demo Co"]),
+        (
+            ["|", ["name", "=", "Deco Addict"], ["name", "=", "Gemini Furniture"]],
+            ["Deco Addict", "Gemini Furniture"],
+        ),
+        (
+            ["!", ["is_company", "=", True]],
+            ["Azure Interior, Brandon Freeman", "Drafting Agent", "Mitchell Admin"],
+        ),
+        (
+            [["country_id.code", "in", ["BE"]], ["is_company", "=", True]],
+            ["Gemini Furniture", "Platinum Demo Co"],
+        ),
         ([["country_id", "=", False], ["is_company", "=", True]], []),
         ([["id", "child_of", 5]], ["Azure Interior", "Azure Interior, Brandon Freeman"]),
         ([["parent_id", "child_of", 5]], ["Azure Interior, Brandon Freeman"]),
         ([["id", "parent_of", 8]], ["Azure Interior", "Azure Interior, Brandon Freeman"]),
         ([["parent_id", "ilike", "azure"]], ["Azure Interior, Brandon Freeman"]),
         ([["id", "<", 3]], ["Platinum Demo Co"]),
-        ([["id", ">=", 7], ["id", "<=", 8]], ["Azure Interior, Brandon Freeman", "Gemini Furniture"]),
+        (
+            [["id", ">=", 7], ["id", "<=", 8]],
+            ["Azure Interior, Brandon Freeman", "Gemini Furniture"],
+        ),
         ([["id", "not in", [1, 3, 4, 5, 6, 8]]], ["Gemini Furniture"]),
         ([["child_ids", "any", [["name", "=", "Brandon Freeman"]]]], ["Azure Interior"]),
-        ([["country_id", "!=", False], ["city", "=?", False], ["name", "!=", "Deco Addict"]],
-         ["Azure Interior", "Gemini Furniture", "Platinum Demo Co"]),
+        (
+            [["country_id", "!=", False], ["city", "=?", False], ["name", "!=", "Deco Addict"]],
+            ["Azure Interior", "Gemini Furniture", "Platinum Demo Co"],
+        ),
         ([(1, "=", 1)], None),
     ],
 )
 def test_domains(env: Env, domain: list[Any], expected: list[str] | None) -> None:
-    names = call_kw(env, "res.partner", "search_read", [domain, ["display_name"]], {"order": "name"})
+    names = call_kw(
+        env, "res.partner", "search_read", [domain, ["display_name"]], {"order": "name"}
+    )
     found = sorted(row["display_name"] for row in names)
     if expected is None:
         assert len(found) == 7
@@ -68,9 +83,19 @@ def test_archived_records_need_active_in_domain(env: Env) -> None:
 
 
 def test_mcp_list_models_domain(env: Env) -> None:
-    domain = ["&", ["transient", "=", False], "&", ["model", "not in", ["base", "_unknown"]],
-              "|", ["model", "in", ["res.partner"]], "&", "!", ["model", "=like", "ir.%"],
-              "!", ["model", "=like", "base.%"]]  # fmt: skip
+    domain = [
+        "&",
+        ["transient", "=", False],
+        "&",
+        ["model", "not in", ["base", "_unknown"]],
+        "|",
+        ["model", "in", ["res.partner"]],
+        "&",
+        "!",
+        ["model", "=like", "ir.%"],
+        "!",
+        ["model", "=like", "base.%"],
+    ]
     models = [r["model"] for r in call_kw(env, "ir.model", "search_read", [domain, ["model"]], {})]
     assert "res.partner" in models and "account.move" in models
     assert "ir.model" not in models and "account.payment.register" not in models
@@ -84,7 +109,9 @@ def test_read_loads_and_paging(env: Env) -> None:
     assert ids == [7, 6]
     assert call_kw(env, "res.partner", "search_count", [[["is_company", "=", True]]], {}) == 4
     assert call_kw(env, "res.partner", "name_search", ["deco"], {}) == [[6, "Deco Addict"]]
-    assert call_kw(env, "product.product", "name_search", [], {"name": "chair"}) == [[2, "[FURN_7777] Office Chair"]]
+    assert call_kw(env, "product.product", "name_search", [], {"name": "chair"}) == [
+        [2, "[FURN_7777] Office Chair"]
+    ]
 
 
 def test_create_many_write_unlink(env: Env) -> None:
@@ -104,21 +131,46 @@ def test_x2many_commands(env: Env) -> None:
     assert call_kw(env, users, "read", [[3], ["company_ids"]], {})[0]["company_ids"] == []
     call_kw(env, users, "write", [[3], {"company_ids": [[6, 0, [1]]]}], {})
     assert call_kw(env, users, "read", [[3], ["company_ids"]], {})[0]["company_ids"] == [1]
-    move = call_kw(env, "account.move", "create", [{"move_type": "out_invoice", "partner_id": 5,
-                   "invoice_line_ids": [[0, 0, {"name": "a", "price_unit": 1}],
-                                        [0, 0, {"name": "b", "price_unit": 2}]]}], {})  # fmt: skip
-    lines = call_kw(env, "account.move", "read", [[move], ["invoice_line_ids"]], {})[0]["invoice_line_ids"]
-    call_kw(env, "account.move", "write", [[move], {"invoice_line_ids": [
-        [1, lines[0], {"price_unit": 10}], [2, lines[1]]]}], {})  # fmt: skip
+    move = call_kw(
+        env,
+        "account.move",
+        "create",
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": 5,
+                "invoice_line_ids": [
+                    [0, 0, {"name": "a", "price_unit": 1}],
+                    [0, 0, {"name": "b", "price_unit": 2}],
+                ],
+            }
+        ],
+        {},
+    )
+    lines = call_kw(env, "account.move", "read", [[move], ["invoice_line_ids"]], {})[0][
+        "invoice_line_ids"
+    ]
+    call_kw(
+        env,
+        "account.move",
+        "write",
+        [[move], {"invoice_line_ids": [[1, lines[0], {"price_unit": 10}], [2, lines[1]]]}],
+        {},
+    )
     [row] = call_kw(env, "account.move", "read", [[move], ["invoice_line_ids", "amount_total"]], {})
     assert row["invoice_line_ids"] == [lines[0]] and row["amount_total"] == 10.0
 
 
 def test_fields_get_and_references(env: Env) -> None:
-    fields = call_kw(env, "account.move", "fields_get", [], {"attributes": ["type", "relation", "selection"]})
+    fields = call_kw(
+        env, "account.move", "fields_get", [], {"attributes": ["type", "relation", "selection"]}
+    )
     assert fields["partner_id"] == {"type": "many2one", "relation": "res.partner"}
     assert ["posted", "Posted"] in fields["state"]["selection"]
-    assert call_kw(env, "ir.model.data", "check_object_reference", ["base", "user_admin"], {}) == ["res.users", 2]
+    assert call_kw(env, "ir.model.data", "check_object_reference", ["base", "user_admin"], {}) == [
+        "res.users",
+        2,
+    ]
     context = call_kw(env, "res.users", "context_get", [], {})
     assert context["uid"] == 2 and context["lang"] == "en_US"
 

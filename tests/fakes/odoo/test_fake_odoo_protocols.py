@@ -29,14 +29,19 @@ def test_version_and_login(odoo: FakeOdoo, jsonrpc: Any) -> None:
 
 
 def test_bad_password_on_object_is_access_denied(odoo: FakeOdoo, jsonrpc: Any) -> None:
-    reply = jsonrpc.envelope("object", "execute_kw", odoo.db, 2, "wrong", "res.partner", "search", [[]])
+    reply = jsonrpc.envelope(
+        "object", "execute_kw", odoo.db, 2, "wrong", "res.partner", "search", [[]]
+    )
     error = reply["error"]
     assert error["code"] == (0 if odoo.version == "19" else 200)
     assert error["data"]["name"] == "odoo.exceptions.AccessDenied"
     assert error["data"]["message"] == "Access Denied"
     keys = list(error["data"])
-    assert keys == (["name", "message", "arguments", "context", "debug"] if odoo.version == "19"
-                    else ["name", "debug", "message", "arguments", "context"])  # fmt: skip
+    assert keys == (
+        ["name", "message", "arguments", "context", "debug"]
+        if odoo.version == "19"
+        else ["name", "debug", "message", "arguments", "context"]
+    )
 
 
 def test_execute_errors(odoo: FakeOdoo, jsonrpc: Any) -> None:
@@ -80,17 +85,28 @@ def test_xmlrpc_int_fault_codes(odoo: FakeOdoo, xml_proxy: Any) -> None:
     with pytest.raises(xmlrpc.client.Fault) as denied:
         models.execute_kw(odoo.db, uid, "bad", "res.partner", "search", [[]])
     assert denied.value.faultCode == 3
-    move = models.execute_kw(odoo.db, uid, drafter.password, "account.move", "create",
-                             [{"move_type": "out_invoice", "partner_id": 5, "invoice_line_ids": LINES}])  # fmt: skip
+    move = models.execute_kw(
+        odoo.db,
+        uid,
+        drafter.password,
+        "account.move",
+        "create",
+        [{"move_type": "out_invoice", "partner_id": 5, "invoice_line_ids": LINES}],
+    )
     assert isinstance(move, int)
     with pytest.raises(xmlrpc.client.Fault) as access:
         models.execute_kw(odoo.db, uid, drafter.password, "account.move", "action_post", [[move]])
     assert access.value.faultCode == 4
     context = {"context": {"active_model": "account.move", "active_ids": [move]}}
     with pytest.raises(xmlrpc.client.Fault) as pay:
-        models.execute_kw(odoo.db, uid, drafter.password, "account.payment.register", "create", [{}], context)
+        models.execute_kw(
+            odoo.db, uid, drafter.password, "account.payment.register", "create", [{}], context
+        )
     assert pay.value.faultCode == 4
-    assert models.execute_kw(odoo.db, boss.uid, boss.api_key, "account.move", "action_post", [[move]]) is False
+    assert (
+        models.execute_kw(odoo.db, boss.uid, boss.api_key, "account.move", "action_post", [[move]])
+        is False
+    )
     with pytest.raises(xmlrpc.client.Fault) as user_error:
         models.execute_kw(odoo.db, boss.uid, boss.password, "account.move", "action_post", [[move]])
     assert user_error.value.faultCode == 2
@@ -105,12 +121,21 @@ def test_xmlrpc_int_fault_codes(odoo: FakeOdoo, xml_proxy: Any) -> None:
 def test_xmlrpc_legacy_string_faults(odoo17: FakeOdoo, xml_proxy: Any) -> None:
     models = xml_proxy(odoo17, "object", legacy=True)
     drafter = odoo17.drafter
-    assert xml_proxy(odoo17, "common", legacy=True).login(odoo17.db, drafter.login, drafter.password) == 3
+    assert (
+        xml_proxy(odoo17, "common", legacy=True).login(odoo17.db, drafter.login, drafter.password)
+        == 3
+    )
     with pytest.raises(xmlrpc.client.Fault) as denied:
         models.execute_kw(odoo17.db, 3, "bad", "res.partner", "search", [[]])
     assert denied.value.faultCode == "AccessDenied"
-    move = models.execute_kw(odoo17.db, 3, drafter.password, "account.move", "create",
-                             [{"move_type": "out_invoice", "partner_id": 5}])  # fmt: skip
+    move = models.execute_kw(
+        odoo17.db,
+        3,
+        drafter.password,
+        "account.move",
+        "create",
+        [{"move_type": "out_invoice", "partner_id": 5}],
+    )
     with pytest.raises(xmlrpc.client.Fault) as access:
         models.execute_kw(odoo17.db, 3, drafter.password, "account.move", "action_post", [[move]])
     assert access.value.faultCode.startswith("warning -- AccessError\n\n")
@@ -119,7 +144,9 @@ def test_xmlrpc_legacy_string_faults(odoo17: FakeOdoo, xml_proxy: Any) -> None:
     assert missing.value.faultCode.startswith("warning -- MissingError")
     boss = odoo17.executive
     with pytest.raises(xmlrpc.client.Fault) as user_error:
-        models.execute_kw(odoo17.db, boss.uid, boss.password, "account.move", "action_post", [[move]])
+        models.execute_kw(
+            odoo17.db, boss.uid, boss.password, "account.move", "action_post", [[move]]
+        )
     assert user_error.value.faultCode.startswith("warning -- UserError")
 
 
@@ -134,15 +161,19 @@ def test_xmlrpc_none_result_is_marshal_fault(odoo19: FakeOdoo) -> None:
 
 # -- JSON-2 ---------------------------------------------------------------------------------
 def test_json2_calls(odoo19: FakeOdoo, json2: Any) -> None:
-    reply = json2(odoo19, "res.partner", "search_read",
-                  {"domain": [["name", "ilike", "%deco%"], ["is_company", "=", True]], "fields": ["name"]})  # fmt: skip
+    reply = json2(
+        odoo19,
+        "res.partner",
+        "search_read",
+        {"domain": [["name", "ilike", "%deco%"], ["is_company", "=", True]], "fields": ["name"]},
+    )
     assert reply.status_code == 200 and reply.json() == [{"id": 6, "name": "Deco Addict"}]
     created = json2(odoo19, "res.partner", "create", {"vals_list": [{"name": "X"}]})
     assert created.json() == [9]
     assert json2(odoo19, "res.partner", "write", {"ids": [9], "vals": {"name": "Y"}}).json() is True
-    assert json2(odoo19, "res.partner", "read", {"ids": [9], "fields": ["name"], "load": None}).json() == [
-        {"id": 9, "name": "Y"}
-    ]
+    assert json2(
+        odoo19, "res.partner", "read", {"ids": [9], "fields": ["name"], "load": None}
+    ).json() == [{"id": 9, "name": "Y"}]
     assert json2(odoo19, "res.partner", "search_count", {"domain": [["id", "=", 9]]}).json() == 1
     assert json2(odoo19, "res.partner", "unlink", {"ids": [9]}).json() is True
     ctx = json2(odoo19, "res.users", "context_get", {}, key=odoo19.drafter.api_key).json()
@@ -152,19 +183,38 @@ def test_json2_calls(odoo19: FakeOdoo, json2: Any) -> None:
 @pytest.mark.parametrize(
     ("model", "method", "body", "status", "name"),
     [
-        ("res.partner", "search", {"domain": "x", "nope": 1}, 422, "werkzeug.exceptions.UnprocessableEntity"),
+        (
+            "res.partner",
+            "search",
+            {"domain": "x", "nope": 1},
+            422,
+            "werkzeug.exceptions.UnprocessableEntity",
+        ),
         ("res.partner", "search", {}, 422, "werkzeug.exceptions.UnprocessableEntity"),
-        ("res.partner", "create", {"ids": [1], "vals_list": []}, 422, "werkzeug.exceptions.UnprocessableEntity"),
+        (
+            "res.partner",
+            "create",
+            {"ids": [1], "vals_list": []},
+            422,
+            "werkzeug.exceptions.UnprocessableEntity",
+        ),
         ("no.model", "search", {"domain": []}, 404, "werkzeug.exceptions.NotFound"),
         ("res.partner", "nope", {}, 404, "werkzeug.exceptions.NotFound"),
         ("res.partner", "_search", {}, 403, "odoo.exceptions.AccessError"),
         ("res.partner", "read", {"ids": [999]}, 404, "odoo.exceptions.MissingError"),
-        ("res.partner", "create", {"vals_list": [{"email": "a"}]}, 422, "odoo.exceptions.ValidationError"),
+        (
+            "res.partner",
+            "create",
+            {"vals_list": [{"email": "a"}]},
+            422,
+            "odoo.exceptions.ValidationError",
+        ),
         ("res.partner", "search", {"domain": [["bogus", "=", 1]]}, 500, "builtins.ValueError"),
     ],
 )
-def test_json2_error_statuses(odoo19: FakeOdoo, json2: Any, model: str, method: str, body: Any,
-                              status: int, name: str) -> None:  # fmt: skip
+def test_json2_error_statuses(
+    odoo19: FakeOdoo, json2: Any, model: str, method: str, body: Any, status: int, name: str
+) -> None:
     reply = json2(odoo19, model, method, body)
     assert reply.status_code == status, reply.text
     error = reply.json()
@@ -187,27 +237,45 @@ def test_json2_transport_errors(odoo19: FakeOdoo, json2: Any) -> None:
     assert password.status_code == 401
     assert httpx.post(url, json={"domain": []}).status_code == 401
     assert httpx.get(f"{odoo19.url}/json/2/res.partner/search").status_code == 404
-    other_db = json2(odoo19, "res.partner", "search", {"domain": []}, **{"X-Odoo-Database": "other"})
+    other_db = json2(
+        odoo19, "res.partner", "search", {"domain": []}, **{"X-Odoo-Database": "other"}
+    )
     assert other_db.status_code == 404
 
 
 def test_json2_drafter_cannot_post_or_pay(odoo19: FakeOdoo, json2: Any) -> None:
     key = odoo19.drafter.api_key
-    [move] = json2(odoo19, "account.move", "create", {"vals_list": [
-        {"move_type": "out_invoice", "partner_id": 5, "invoice_line_ids": LINES}]}, key=key).json()  # fmt: skip
+    [move] = json2(
+        odoo19,
+        "account.move",
+        "create",
+        {"vals_list": [{"move_type": "out_invoice", "partner_id": 5, "invoice_line_ids": LINES}]},
+        key=key,
+    ).json()
     post = json2(odoo19, "account.move", "action_post", {"ids": [move]}, key=key)
     assert post.status_code == 403 and post.json()["name"] == "odoo.exceptions.AccessError"
     context = {"active_model": "account.move", "active_ids": [move]}
     assert json2(odoo19, "account.move", "action_post", {"ids": [move]}).status_code == 200
-    pay = json2(odoo19, "account.payment.register", "create",
-                {"vals_list": [{}], "context": context}, key=key)  # fmt: skip
+    pay = json2(
+        odoo19,
+        "account.payment.register",
+        "create",
+        {"vals_list": [{}], "context": context},
+        key=key,
+    )
     assert pay.status_code == 403
     again = json2(odoo19, "account.move", "action_post", {"ids": [move]})
     assert again.status_code == 422 and again.json()["name"] == "odoo.exceptions.UserError"
-    [wizard] = json2(odoo19, "account.payment.register", "create",
-                     {"vals_list": [{}], "context": context}).json()  # fmt: skip
-    run = json2(odoo19, "account.payment.register", "action_create_payments",
-                {"ids": [wizard], "context": context}, key=key)  # fmt: skip
+    [wizard] = json2(
+        odoo19, "account.payment.register", "create", {"vals_list": [{}], "context": context}
+    ).json()
+    run = json2(
+        odoo19,
+        "account.payment.register",
+        "action_create_payments",
+        {"ids": [wizard], "context": context},
+        key=key,
+    )
     assert run.status_code == 403
     assert odoo19.records("account.payment") == []
 
@@ -216,7 +284,10 @@ def test_json2_drafter_cannot_post_or_pay(odoo19: FakeOdoo, json2: Any) -> None:
 def test_no_json2_before_19(version: str) -> None:
     with FakeOdoo(version=version) as odoo:
         assert httpx.get(odoo.url + "/web/version").status_code == 404
-        reply = httpx.post(f"{odoo.url}/json/2/res.partner/search", json={"domain": []},
-                           headers={"Authorization": f"bearer {odoo.executive.api_key}"})  # fmt: skip
+        reply = httpx.post(
+            f"{odoo.url}/json/2/res.partner/search",
+            json={"domain": []},
+            headers={"Authorization": f"bearer {odoo.executive.api_key}"},
+        )
         assert reply.status_code == 404
         assert httpx.get(f"{odoo.url}/doc-bearer/res.partner.json").status_code == 404
