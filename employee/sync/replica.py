@@ -53,7 +53,7 @@ from employee.sync.operations import (
 from employee.sync.policy import DEFAULT_SIZE_CAP, Violation, check_changes, parse_raw_diff
 from employee.sync.queue import OfflineQueue
 from employee.sync.worktree import Conflict, advance_worktree
-from employee.vault import Vault, Verdict
+from employee.vault import Vault, Verdict, layout
 
 __all__ = ["Replica", "SyncResult", "TxResult", "TxStatus", "utcnow"]
 
@@ -159,7 +159,9 @@ class Replica:
         local.run("config", "gc.auto", "0")
         local.run("worktree", "add", "-q", "--detach", str(state_dir / "tx"), "origin/main")
         (state_dir / "checked_tip").write_text(local.out("rev-parse", "origin/main"))
-        return cls(Path(path), agent=agent, state_dir=state_dir, clock=clock, **options)
+        replica = cls(Path(path), agent=agent, state_dir=state_dir, clock=clock, **options)
+        replica.sync()
+        return replica
 
     @classmethod
     def open(cls, path: Path, *, agent: str, state_dir: Path, **options: Any) -> Replica:
@@ -484,6 +486,8 @@ class Replica:
     def _advance(self) -> SyncResult:
         target = self.txgit.out("rev-parse", "HEAD")
         conflicts = advance_worktree(self.git, target, self.conflicts_dir)
+        for folder in layout.FOLDERS:  # git drops empty folders; Obsidian users expect them
+            self.vault.path(folder).mkdir(parents=True, exist_ok=True)
         result = SyncResult(online=self.online, tip=target, conflicts=conflicts)
         if conflicts:
             self._log(
