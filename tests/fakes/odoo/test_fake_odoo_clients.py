@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import anyio
 import odoolib
@@ -22,7 +22,8 @@ def test_odoorpc_login_search_create_browse(odoo: FakeOdoo) -> None:
     assert client.version == f"{odoo.version}.0"
     assert client.db.list() == [odoo.db]
     client.login(odoo.db, odoo.drafter.login, odoo.drafter.password)
-    assert client.env.uid == 3 and client.env.user.name == "Drafting Agent"
+    assert client.env.uid == 3
+    assert client.env.user.name == "Drafting Agent"
     partners = client.env["res.partner"]
     found = partners.search_read(
         [("country_id.code", "=", "US"), ("is_company", "=", True)], ["name"]
@@ -30,7 +31,8 @@ def test_odoorpc_login_search_create_browse(odoo: FakeOdoo) -> None:
     assert [p["name"] for p in found] == ["Azure Interior", "Deco Addict"]
     new_id = partners.create({"name": "Odoorpc Ltd", "is_company": True, "country_id": 1})
     record = partners.browse(new_id)
-    assert record.name == "Odoorpc Ltd" and record.country_id.code == "BE"
+    assert record.name == "Odoorpc Ltd"
+    assert record.country_id.code == "BE"
     record.email = "hello@odoorpc.example"
     assert odoo.records("res.partner", [("id", "=", new_id)])[0]["email"] == "hello@odoorpc.example"
     assert client.env.ref("base.main_company").name == "Platinum Demo Co"
@@ -42,7 +44,8 @@ def test_odoorpc_login_search_create_browse(odoo: FakeOdoo) -> None:
         }
     )
     invoice = client.env["account.move"].browse(move_id)
-    assert invoice.amount_total == 241.0 and invoice.state == "draft"
+    assert invoice.amount_total == 241.0
+    assert invoice.state == "draft"
     with pytest.raises(odoorpc.error.RPCError) as denied:
         invoice.action_post()
     assert denied.value.info["data"]["name"] == "odoo.exceptions.AccessError"
@@ -97,38 +100,37 @@ def test_odoolib_bad_login(odoo17: FakeOdoo, protocol: str) -> None:
         connection.check_login()
 
 
-async def _mcp_session(env: dict[str, str]) -> dict[str, Any]:
+async def _mcp_session(env: dict[str, str], errlog: TextIO) -> dict[str, Any]:
     params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server_odoo"], env=env)
     out: dict[str, Any] = {}
-    with open(env["LOG_FILE"], "w") as errlog:
-        async with (
-            stdio_client(params, errlog=errlog) as streams,
-            ClientSession(streams[0], streams[1]) as session,
+    async with (
+        stdio_client(params, errlog=errlog) as streams,
+        ClientSession(streams[0], streams[1]) as session,
+    ):
+        await session.initialize()
+        out["tools"] = {tool.name for tool in (await session.list_tools()).tools}
+        for name, arguments in (
+            (
+                "search_records",
+                {
+                    "model": "res.partner",
+                    "domain": [["is_company", "=", True]],
+                    "fields": ["name"],
+                    "limit": 10,
+                },
+            ),
+            (
+                "get_record",
+                {"model": "res.partner", "record_id": 6, "fields": ["name", "country_id"]},
+            ),
+            (
+                "create_record",
+                {"model": "res.partner", "values": {"name": "MCP Co", "is_company": True}},
+            ),
         ):
-            await session.initialize()
-            out["tools"] = {tool.name for tool in (await session.list_tools()).tools}
-            for name, arguments in (
-                (
-                    "search_records",
-                    {
-                        "model": "res.partner",
-                        "domain": [["is_company", "=", True]],
-                        "fields": ["name"],
-                        "limit": 10,
-                    },
-                ),
-                (
-                    "get_record",
-                    {"model": "res.partner", "record_id": 6, "fields": ["name", "country_id"]},
-                ),
-                (
-                    "create_record",
-                    {"model": "res.partner", "values": {"name": "MCP Co", "is_company": True}},
-                ),
-            ):
-                result = await session.call_tool(name, arguments)
-                assert not result.is_error, result.content
-                out[name] = json.loads(result.content[0].text)  # type: ignore[union-attr]
+            result = await session.call_tool(name, arguments)
+            assert not result.is_error, result.content
+            out[name] = json.loads(result.content[0].text)  # type: ignore[union-attr]
     return out
 
 
@@ -143,9 +145,9 @@ def test_mcp_server_odoo_yolo(version: str, secret: str, tmp_path: Any) -> None:
             "ODOO_USER": user.login,
             "ODOO_YOLO": "true",
             secret: user.api_key if secret == "ODOO_API_KEY" else user.password,
-            "LOG_FILE": str(tmp_path / "mcp.log"),
         }
-        out = anyio.run(_mcp_session, env)
+        with (tmp_path / "mcp.log").open("w") as errlog:
+            out = anyio.run(_mcp_session, env, errlog)
         assert {"search_records", "get_record", "create_record"} <= out["tools"]
         names = [r["name"] for r in out["search_records"]["records"]]
         assert names == ["Azure Interior", "Deco Addict", "Gemini Furniture", "Platinum Demo Co"]

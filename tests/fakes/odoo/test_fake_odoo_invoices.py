@@ -93,7 +93,8 @@ def test_post_numbers_and_pay_in_full(odoo: FakeOdoo, jsonrpc: Any) -> None:
     names = [_read(jsonrpc, boss, i, ["name"])["name"] for i in (first, second)]
     assert names == [f"INV/{year}/00001", f"INV/{year}/00002"]
     posted = _read(jsonrpc, boss, first, ["state", "invoice_date", "payment_state", "display_name"])
-    assert posted["state"] == "posted" and posted["invoice_date"] == dt.date.today().isoformat()
+    assert posted["state"] == "posted"
+    assert posted["invoice_date"] == dt.date.today().isoformat()
     assert posted["display_name"] == names[0]
     context = {"active_model": "account.move", "active_ids": [first]}
     wizard = jsonrpc.result(
@@ -102,7 +103,8 @@ def test_post_numbers_and_pay_in_full(odoo: FakeOdoo, jsonrpc: Any) -> None:
     action = jsonrpc.result(
         boss, "account.payment.register", "action_create_payments", [[wizard]], {"context": context}
     )
-    assert action["res_model"] == "account.payment" and action["res_id"]
+    assert action["res_model"] == "account.payment"
+    assert action["res_id"]
     partial = _read(jsonrpc, boss, first, ["payment_state", "amount_residual"])
     assert partial == {"id": first, "payment_state": "partial", "amount_residual": 142.5}
     wizard = jsonrpc.result(boss, "account.payment.register", "create", [{}], {"context": context})
@@ -248,4 +250,5 @@ def test_direct_payment_route_posts_a_payment(odoo19: FakeOdoo) -> None:
     [payment] = call_kw(env, "account.payment", "create", [[{"amount": 12.0, "partner_id": 5}]], {})
     call_kw(env, "account.payment", "action_post", [[payment]], {})
     [row] = odoo19.records("account.payment")
-    assert row["state"] == "in_process" and row["name"].startswith("PBNK1/")
+    assert row["state"] == "in_process"
+    assert row["name"].startswith("PBNK1/")

@@ -29,13 +29,15 @@ def _rpc(odoo: FakeOdoo, path: str, params: dict[str, Any]) -> Any:
 
 def test_health_and_versions(odoo19: FakeOdoo) -> None:
     health = httpx.get(odoo19.url + "/web/health")
-    assert health.json() == {"status": "pass"} and health.headers["Cache-Control"] == "no-store"
+    assert health.json() == {"status": "pass"}
+    assert health.headers["Cache-Control"] == "no-store"
     assert (
         httpx.get(odoo19.url + "/web/health?db_server_status=1").json()["db_server_status"] is True
     )
     odoo19.app.db_server_ok = False
     failing = httpx.get(odoo19.url + "/web/health?db_server_status=1")
-    assert failing.status_code == 500 and failing.json() == {
+    assert failing.status_code == 500
+    assert failing.json() == {
         "status": "fail",
         "db_server_status": False,
     }
@@ -55,7 +57,8 @@ def test_doc_bearer_describes_methods(odoo19: FakeOdoo) -> None:
     headers = {"Authorization": f"bearer {odoo19.executive.api_key}"}
     doc = httpx.get(odoo19.url + "/doc-bearer/res.partner.json", headers=headers).json()
     assert list(doc["methods"]["search"]["parameters"]) == ["domain", "offset", "limit", "order"]
-    assert "model" in doc["methods"]["search"]["api"] and doc["methods"]["read"]["api"] == []
+    assert "model" in doc["methods"]["search"]["api"]
+    assert doc["methods"]["read"]["api"] == []
     assert doc["fields"]["name"]["type"] == "char"
     assert httpx.get(odoo19.url + "/doc-bearer/res.partner.json").status_code == 401
 
@@ -85,7 +88,8 @@ def test_backup_wipe_restore_python(odoo: FakeOdoo) -> None:
     with pytest.raises(xmlrpc.client.Fault):
         proxy.login(odoo.db, odoo.executive.login, odoo.executive.password)
     odoo.restore(archive)
-    assert odoo.records("account.move") == before and before[0]["id"] == move
+    assert odoo.records("account.move") == before
+    assert before[0]["id"] == move
     assert proxy.login(odoo.db, odoo.executive.login, odoo.executive.password) == 2
 
 
@@ -96,7 +100,8 @@ def test_backup_restore_over_http_routes(odoo19: FakeOdoo) -> None:
         odoo19.url + "/web/database/backup",
         data={"master_pwd": "bad", "name": odoo19.db, "backup_format": "zip"},
     )
-    assert wrong.status_code == 200 and b"Database backup error" in wrong.content
+    assert wrong.status_code == 200
+    assert b"Database backup error" in wrong.content
     backup = httpx.post(
         odoo19.url + "/web/database/backup",
         data={"master_pwd": odoo19.master_password, "name": odoo19.db},
@@ -109,7 +114,8 @@ def test_backup_restore_over_http_routes(odoo19: FakeOdoo) -> None:
         data={"master_pwd": odoo19.master_password, "name": odoo19.db, "copy": "true"},
         files={"backup_file": ("db.zip", backup.content, "application/zip")},
     )
-    assert restored.status_code == 303 and restored.headers["Location"] == "/web/database/manager"
+    assert restored.status_code == 303
+    assert restored.headers["Location"] == "/web/database/manager"
     assert odoo19.records("account.move.line") == before
     dumped = _rpc(
         odoo19,
@@ -126,7 +132,8 @@ def test_data_dir_survives_restart(tmp_path: Path) -> None:
         _invoice(first)
         users, master = first.users, first.master_password
     with FakeOdoo(version="18", data_dir=tmp_path) as second:
-        assert second.users == users and second.master_password == master
+        assert second.users == users
+        assert second.master_password == master
         assert [m["state"] for m in second.records("account.move")] == ["posted"]
 
 
@@ -151,7 +158,8 @@ def test_exception_fault_reaches_every_protocol(odoo19: FakeOdoo, json2: Any) ->
     )
     odoo19.inject_fault(fault)
     reply = json2(odoo19, "res.partner", "search", {"domain": []})
-    assert reply.status_code == 422 and reply.json()["message"] == "boom"
+    assert reply.status_code == 422
+    assert reply.json()["message"] == "boom"
     rpc = _rpc(
         odoo19,
         "/jsonrpc",
@@ -198,7 +206,8 @@ def test_down_refuses_then_up_same_port(odoo19: FakeOdoo) -> None:
     client = FakeOdooClient(odoo19.test_api_url)
     assert client.info()["url"] == odoo19.url
     client.up()
-    assert odoo19.port == port and httpx.get(odoo19.url + "/web/health").status_code == 200
+    assert odoo19.port == port
+    assert httpx.get(odoo19.url + "/web/health").status_code == 200
 
 
 def test_wait_for_times_out_with_description(odoo19: FakeOdoo) -> None:
@@ -250,7 +259,8 @@ def test_cli_prints_json_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
     try:
         assert process.stdout is not None
         info = json.loads(process.stdout.readline())
-        assert info["db"] == "acme" and info["version"] == "17"
+        assert info["db"] == "acme"
+        assert info["version"] == "17"
         assert {u["role"] for u in info["users"]} == {"executive", "drafter"}
         admin = next(u for u in info["users"] if u["role"] == "executive")
         common = xmlrpc.client.ServerProxy(info["url"] + "/xmlrpc/2/common")

@@ -97,14 +97,17 @@ def test_mcp_list_models_domain(env: Env) -> None:
         ["model", "=like", "base.%"],
     ]
     models = [r["model"] for r in call_kw(env, "ir.model", "search_read", [domain, ["model"]], {})]
-    assert "res.partner" in models and "account.move" in models
-    assert "ir.model" not in models and "account.payment.register" not in models
+    assert "res.partner" in models
+    assert "account.move" in models
+    assert "ir.model" not in models
+    assert "account.payment.register" not in models
 
 
 def test_read_loads_and_paging(env: Env) -> None:
     [classic] = call_kw(env, "res.partner", "read", [[8], ["parent_id"]], {})
     [raw] = call_kw(env, "res.partner", "read", [[8], ["parent_id"]], {"load": "_classic_write"})
-    assert classic["parent_id"] == [5, "Azure Interior"] and raw["parent_id"] == 5
+    assert classic["parent_id"] == [5, "Azure Interior"]
+    assert raw["parent_id"] == 5
     ids = call_kw(env, "res.partner", "search", [[]], {"order": "id desc", "limit": 2, "offset": 1})
     assert ids == [7, 6]
     assert call_kw(env, "res.partner", "search_count", [[["is_company", "=", True]]], {}) == 4
@@ -116,7 +119,8 @@ def test_read_loads_and_paging(env: Env) -> None:
 
 def test_create_many_write_unlink(env: Env) -> None:
     ids = call_kw(env, "res.partner", "create", [[{"name": "A"}, {"name": "B"}]], {})
-    assert isinstance(ids, list) and len(ids) == 2
+    assert isinstance(ids, list)
+    assert len(ids) == 2
     assert call_kw(env, "res.partner", "write", [ids, {"city": "Ghent"}], {}) is True
     assert _names(env, "res.partner", [["city", "=", "Ghent"]]) == ["A", "B"]
     assert call_kw(env, "res.partner", "unlink", [ids], {}) is True
@@ -158,7 +162,8 @@ def test_x2many_commands(env: Env) -> None:
         {},
     )
     [row] = call_kw(env, "account.move", "read", [[move], ["invoice_line_ids", "amount_total"]], {})
-    assert row["invoice_line_ids"] == [lines[0]] and row["amount_total"] == 10.0
+    assert row["invoice_line_ids"] == [lines[0]]
+    assert row["amount_total"] == 10.0
 
 
 def test_fields_get_and_references(env: Env) -> None:
@@ -172,7 +177,8 @@ def test_fields_get_and_references(env: Env) -> None:
         2,
     ]
     context = call_kw(env, "res.users", "context_get", [], {})
-    assert context["uid"] == 2 and context["lang"] == "en_US"
+    assert context["uid"] == 2
+    assert context["lang"] == "en_US"
 
 
 def test_concurrent_creates_are_safe(odoo19: FakeOdoo) -> None:

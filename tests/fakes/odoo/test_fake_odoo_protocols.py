@@ -115,7 +115,8 @@ def test_xmlrpc_int_fault_codes(odoo: FakeOdoo, xml_proxy: Any) -> None:
     assert missing.value.faultCode == 2
     with pytest.raises(xmlrpc.client.Fault) as crash:
         models.execute_kw(odoo.db, boss.uid, boss.password, "res.partner", "nope", [[1]])
-    assert crash.value.faultCode == 1 and "Traceback" in crash.value.faultString
+    assert crash.value.faultCode == 1
+    assert "Traceback" in crash.value.faultString
 
 
 def test_xmlrpc_legacy_string_faults(odoo17: FakeOdoo, xml_proxy: Any) -> None:
@@ -154,9 +155,11 @@ def test_xmlrpc_none_result_is_marshal_fault(odoo19: FakeOdoo) -> None:
     from fakes.odoo.rpc_xmlrpc import fault_for
 
     fault = fault_for(TypeError("cannot marshal None unless allow_none is enabled"), legacy=False)
-    assert fault.faultCode == 1 and "cannot marshal None" in fault.faultString
+    assert fault.faultCode == 1
+    assert "cannot marshal None" in fault.faultString
     empty = httpx.post(odoo19.url + "/xmlrpc/2/common", content=b"")
-    assert empty.status_code == 200 and b"<fault>" in empty.content
+    assert empty.status_code == 200
+    assert b"<fault>" in empty.content
 
 
 # -- JSON-2 ---------------------------------------------------------------------------------
@@ -167,7 +170,8 @@ def test_json2_calls(odoo19: FakeOdoo, json2: Any) -> None:
         "search_read",
         {"domain": [["name", "ilike", "%deco%"], ["is_company", "=", True]], "fields": ["name"]},
     )
-    assert reply.status_code == 200 and reply.json() == [{"id": 6, "name": "Deco Addict"}]
+    assert reply.status_code == 200
+    assert reply.json() == [{"id": 6, "name": "Deco Addict"}]
     created = json2(odoo19, "res.partner", "create", {"vals_list": [{"name": "X"}]})
     assert created.json() == [9]
     assert json2(odoo19, "res.partner", "write", {"ids": [9], "vals": {"name": "Y"}}).json() is True
@@ -227,11 +231,14 @@ def test_json2_transport_errors(odoo19: FakeOdoo, json2: Any) -> None:
     headers = {"Authorization": f"Bearer {odoo19.executive.api_key}"}
     assert httpx.post(url, content=b"{}", headers=headers).status_code == 415
     bad = httpx.post(url, content=b"{nope", headers={**headers, "Content-Type": "application/json"})
-    assert bad.status_code == 400 and "could not parse" in bad.json()["message"]
+    assert bad.status_code == 400
+    assert "could not parse" in bad.json()["message"]
     array = httpx.post(url, json=[1], headers=headers)
-    assert array.status_code == 400 and "expecting a json object" in array.json()["message"]
+    assert array.status_code == 400
+    assert "expecting a json object" in array.json()["message"]
     unauthorized = json2(odoo19, "res.partner", "search", {"domain": []}, key="wrong")
-    assert unauthorized.status_code == 401 and unauthorized.headers["WWW-Authenticate"] == "bearer"
+    assert unauthorized.status_code == 401
+    assert unauthorized.headers["WWW-Authenticate"] == "bearer"
     assert unauthorized.json()["name"] == "werkzeug.exceptions.Unauthorized"
     password = json2(odoo19, "res.partner", "search", {"domain": []}, key=odoo19.executive.password)
     assert password.status_code == 401
@@ -253,7 +260,8 @@ def test_json2_drafter_cannot_post_or_pay(odoo19: FakeOdoo, json2: Any) -> None:
         key=key,
     ).json()
     post = json2(odoo19, "account.move", "action_post", {"ids": [move]}, key=key)
-    assert post.status_code == 403 and post.json()["name"] == "odoo.exceptions.AccessError"
+    assert post.status_code == 403
+    assert post.json()["name"] == "odoo.exceptions.AccessError"
     context = {"active_model": "account.move", "active_ids": [move]}
     assert json2(odoo19, "account.move", "action_post", {"ids": [move]}).status_code == 200
     pay = json2(
@@ -265,7 +273,8 @@ def test_json2_drafter_cannot_post_or_pay(odoo19: FakeOdoo, json2: Any) -> None:
     )
     assert pay.status_code == 403
     again = json2(odoo19, "account.move", "action_post", {"ids": [move]})
-    assert again.status_code == 422 and again.json()["name"] == "odoo.exceptions.UserError"
+    assert again.status_code == 422
+    assert again.json()["name"] == "odoo.exceptions.UserError"
     [wizard] = json2(
         odoo19, "account.payment.register", "create", {"vals_list": [{}], "context": context}
     ).json()
