@@ -62,8 +62,8 @@ class Violation:
     commit: str = ""
 
     def __str__(self) -> str:
-        where = f" in {self.commit[:10]}" if self.commit else ""
-        return f"{self.kind}: {self.path}: {self.detail}{where}"
+        where = f" in commit {self.commit[:10]}" if self.commit else ""
+        return f"{self.path or '-'}: {self.detail}{where} ({self.kind} rule)"
 
 
 def is_allowed_path(path: str) -> bool:

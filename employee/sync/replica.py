@@ -417,6 +417,9 @@ class Replica:
             "parameters": {"reason": exc.message, "op": op.kind},
             "task_id": op.task_id,
         }
+        if op.kind == "log":  # the pending entries themselves were refused: keep a bare note
+            self._pending_log.unlink(missing_ok=True)
+            entry["parameters"] = {"op": "log"}
         self._log([entry])
         return TxResult("refused", op, Verdict(False, str(exc), kind), attempts=attempt, error=exc)
 
