@@ -12,7 +12,7 @@ import ssl
 import warnings
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from fakes.mail.faults import FaultPlan, SmtpFault
 from fakes.mail.store import MailStore
@@ -23,7 +23,7 @@ HOSTNAME = "mail.platinum.test"
 
 
 class SmtpHandler:
-    """aiosmtpd hooks: faults at MAIL/RCPT/DATA, storage at DATA."""
+    """aiosmtpd hooks: faults at AUTH/MAIL/RCPT/DATA, storage at DATA."""
 
     def __init__(self, store: MailStore, faults: FaultPlan) -> None:
         self.store = store
@@ -59,6 +59,15 @@ class SmtpHandler:
         envelope.rcpt_options.extend(options)
         return "250 OK"
 
+    async def handle_AUTH(  # noqa: N802 - aiosmtpd hook name
+        self, server: SMTP, session: Session, envelope: Envelope, args: list[str]
+    ) -> Any:
+        """AUTH faults answer before any credential is checked; MISSING lets AUTH proceed."""
+        fault, reply = await self._fault("AUTH", server)
+        if fault is not None and fault.drop_connection:
+            return "421 4.3.0 Connection dropped"
+        return reply if reply is not None else MISSING
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         fault, reply = await self._fault("DATA", server)
         if reply is not None and not (fault is not None and fault.drop_connection):
@@ -89,22 +98,14 @@ def _drop(server: SMTP) -> None:
 
 
 class SmtpAuthenticator:
-    """Checks app passwords with the ``smtp`` scope; AUTH faults answer here."""
+    """Checks app passwords with the ``smtp`` scope (535 otherwise)."""
 
-    def __init__(self, store: MailStore, faults: FaultPlan) -> None:
+    def __init__(self, store: MailStore) -> None:
         self.store = store
-        self.faults = faults
 
     def __call__(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
-        fault = self.faults.take_smtp("AUTH")
-        if fault is not None:
-            if fault.drop_connection:
-                _drop(server)
-                return AuthResult(success=False, handled=True)
-            if fault.reply is not None:
-                return AuthResult(success=False, handled=False, message=fault.reply)
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         login = auth_data.login.decode("utf-8", "replace")
@@ -132,7 +133,7 @@ class SmtpListener:
         max_connections: int = 100,
     ) -> None:
         self.handler = SmtpHandler(store, faults)
-        self.authenticator = SmtpAuthenticator(store, faults)
+        self.authenticator = SmtpAuthenticator(store)
         self.host = host
         self.port = port
         self.tls = tls

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import json
 import smtplib
 import threading
@@ -83,13 +84,12 @@ def test_wait_for_long_polls_without_sleeping(
 
 
 def test_drop_imap_connections_over_http(api_server: FakeMailServer, api: MailApiClient) -> None:
-    import imaplib
-
     client = imaplib.IMAP4(api_server.host, api_server.imap_port, timeout=10)
     client.login(OWNER, "cloud-read")
     api.drop_imap_connections()
     with pytest.raises((imaplib.IMAP4.abort, OSError)):
         client.noop()
+    client.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,9 @@ def process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, o
     if proc.poll() is None:
         proc.kill()
         proc.wait(10)
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import imaplib
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -198,6 +199,7 @@ def test_injected_bye_on_uid_fetch_with_imaplib(server: FakeMailServer) -> None:
     client.select("INBOX")
     with pytest.raises(imaplib.IMAP4.abort, match="shutting down"):
         client.uid("FETCH", str(uid), "(FLAGS)")
+    client.shutdown()
     again = imaplib.IMAP4(server.host, server.imap_port, timeout=10)
     again.login(OWNER, "cloud-read")
     again.select("INBOX")
@@ -215,6 +217,7 @@ def test_drop_every_connection_then_reconnect(server: FakeMailServer) -> None:
     for client in clients:
         with pytest.raises((imaplib.IMAP4.abort, OSError)):
             client.noop()
+        client.shutdown()
     fresh = imaplib.IMAP4(server.host, server.imap_port, timeout=10)
     assert fresh.login(OWNER, "cloud-read")[0] == "OK"
     fresh.logout()
@@ -230,8 +233,6 @@ def test_connection_limit(users, tmp_path) -> None:  # type: ignore[no-untyped-d
 
 
 def test_delay_fault_then_normal_reply(server: FakeMailServer, wire: Wire) -> None:
-    import time
-
     server.inject_fault(ImapFault(command="NOOP", reply=None, delay=0.2))
     start = time.monotonic()
     assert wire.command(b"a1 NOOP")[-1].startswith(b"a1 OK")

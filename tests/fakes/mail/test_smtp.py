@@ -6,6 +6,7 @@ import email.policy
 import smtplib
 import socket
 import ssl
+import time
 
 import pytest
 from conftest import CLIENT, OWNER, make_message
@@ -211,8 +212,6 @@ def test_drop_after_data_stores_but_never_replies(server: FakeMailServer) -> Non
 
 def test_delay_fault_slows_the_reply(server: FakeMailServer) -> None:
     server.inject_fault(SmtpFault(stage="MAIL", code=None, delay=0.3))
-    import time
-
     start = time.monotonic()
     send(server)
     assert time.monotonic() - start >= 0.3
@@ -278,3 +277,11 @@ def test_smtp_connection_limit(users, tmp_path) -> None:  # type: ignore[no-unty
             break
         else:
             pytest.fail("the connection slot was never released")
+
+
+def test_delay_fault_at_auth(server: FakeMailServer) -> None:
+    server.inject_fault(SmtpFault(stage="AUTH", code=None, delay=0.2))
+    start = time.monotonic()
+    send(server)
+    assert time.monotonic() - start >= 0.2
+    assert server.faults.active() == []
