@@ -59,7 +59,7 @@ class SmtpHandler:
         envelope.rcpt_options.extend(options)
         return "250 OK"
 
-    async def handle_AUTH(  # noqa: N802 - aiosmtpd hook name
+    async def handle_AUTH(
         self, server: SMTP, session: Session, envelope: Envelope, args: list[str]
     ) -> Any:
         """AUTH faults answer before any credential is checked; MISSING lets AUTH proceed."""
