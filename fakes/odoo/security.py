@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 ROLES = ("executive", "drafter")
-READ_ONLY_MODELS = frozenset({"ir.model", "ir.model.data"})
+READ_ONLY_MODELS = frozenset({"ir.model"})
 DRAFTER_WRITABLE = frozenset({"res.partner", "account.move", "account.move.line"})
 _OPS = {"read": "read", "write": "modify", "create": "create", "unlink": "delete"}
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from fakes.odoo import FakeOdoo
 from fakes.odoo import domain as dom
 from fakes.odoo.dispatch import call_kw
+from fakes.odoo.exceptions import AccessError
 from fakes.odoo.orm import Env
 
 
@@ -236,3 +237,19 @@ def test_malformed_domains() -> None:
     for bad in ("x", [["a", "=", 1], "|"], [["a", "bogus", 1]], [["a", "="]], ["!"]):
         with pytest.raises(dom.DomainError):
             dom.parse(bad)  # type: ignore[arg-type]
+
+
+def test_model_access_per_role(odoo19: FakeOdoo) -> None:
+    boss = Env(odoo19.store, odoo19.executive.uid, odoo19.app.settings)
+    drafter = Env(odoo19.store, odoo19.drafter.uid, odoo19.app.settings)
+    xmlid = {"module": "platinum", "name": "task-1", "model": "res.partner", "res_id": 5}
+    assert isinstance(call_kw(boss, "ir.model.data", "create", [xmlid], {}), int)
+    for env, model, vals in (
+        (drafter, "ir.model.data", {**xmlid, "name": "task-2"}),
+        (drafter, "product.product", {"name": "Nope"}),
+        (drafter, "account.journal", {"name": "J", "code": "J", "type": "bank"}),
+        (boss, "ir.model", {"name": "X", "model": "x.y"}),
+    ):
+        with pytest.raises(AccessError):
+            call_kw(env, model, "create", [vals], {})
+    assert call_kw(drafter, "res.partner", "create", [{"name": "Allowed"}], {}) > 0
