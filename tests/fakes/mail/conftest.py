@@ -1,32 +1,13 @@
-"""Fixtures: a running FakeMailServer with two users, and message builders."""
+"""Fixtures: the users and a running FakeMailServer (helpers live in mail_helpers)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
+from mail_helpers import CLIENT, OWNER
 
 from fakes.mail import Credential, FakeMailServer, MailUser
-
-OWNER = "owner@platinum.test"
-CLIENT = "client@example.org"
-
-
-def make_message(
-    subject: str = "Hello",
-    body: str = "Hi there.\n",
-    sender: str = CLIENT,
-    to: str = OWNER,
-    message_id: str | None = None,
-) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg["Message-ID"] = message_id or f"<{abs(hash((subject, body)))}@example.org>"
-    msg.set_content(body)
-    return msg
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from aioimaplib import IMAP4
-from conftest import OWNER, make_message
+from mail_helpers import OWNER, make_message
 
 from fakes.mail import FakeMailServer
 

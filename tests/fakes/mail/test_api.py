@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import CLIENT, OWNER, make_message
+from mail_helpers import CLIENT, OWNER, make_message
 
 from fakes.errors import FakeStoreError, FakeTimeout
 from fakes.mail import FakeMailServer, ImapFault, MailApiClient, SmtpFault

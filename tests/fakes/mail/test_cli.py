@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CLIENT, OWNER, make_message
+from mail_helpers import CLIENT, OWNER, make_message
 
 from fakes.mail import MailApiClient
 from fakes.mail.__main__ import parse_user

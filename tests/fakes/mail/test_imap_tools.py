@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from conftest import OWNER, make_message
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessageFlags
+from mail_helpers import OWNER, make_message
 
 from fakes.mail import FakeMailServer
 

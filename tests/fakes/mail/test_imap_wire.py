@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import OWNER, make_message
+from mail_helpers import OWNER, make_message
 
 from fakes.mail import FakeMailServer, ImapFault
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from conftest import CLIENT, OWNER, make_message
+from mail_helpers import CLIENT, OWNER, make_message
 
 from fakes.mail import FakeMailServer
 

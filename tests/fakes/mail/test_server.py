@@ -6,7 +6,7 @@ import smtplib
 import threading
 
 import pytest
-from conftest import CLIENT, OWNER, make_message
+from mail_helpers import CLIENT, OWNER, make_message
 
 import fakes.mail
 from fakes.errors import FakeStartupError, FakeStoreError, FakeTimeout

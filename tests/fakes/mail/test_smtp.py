@@ -9,7 +9,7 @@ import ssl
 import time
 
 import pytest
-from conftest import CLIENT, OWNER, make_message
+from mail_helpers import CLIENT, OWNER, make_message
 
 from fakes.mail import FakeMailServer, SmtpFault
 
