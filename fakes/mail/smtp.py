@@ -8,6 +8,7 @@ the store's outbound list and filed in each known recipient's INBOX.
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import warnings
 from typing import Any
@@ -149,6 +150,7 @@ class SmtpListener:
             warnings.filterwarnings(
                 "ignore", "Requiring AUTH while not requiring TLS", UserWarning, "aiosmtpd"
             )
+        _quiet_aiosmtpd_log()
 
     def _protocol(self) -> SMTP:
         return _BoundedSMTP(
@@ -178,6 +180,20 @@ class SmtpListener:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+
+_NOISE = ("auth_require_tls == False", "Session.login_data is deprecated")
+
+
+def _drop_noise(record: logging.LogRecord) -> bool:
+    return not any(text in record.getMessage() for text in _NOISE)
+
+
+def _quiet_aiosmtpd_log() -> None:
+    """Drop aiosmtpd's per-connection warnings about settings this fake chose on purpose."""
+    logger = logging.getLogger("mail.log")
+    if _drop_noise not in logger.filters:
+        logger.addFilter(_drop_noise)
 
 
 class _BoundedSMTP(SMTP):
