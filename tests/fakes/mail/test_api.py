@@ -9,16 +9,17 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from mail_helpers import CLIENT, OWNER, make_message
 
 from fakes.errors import FakeStoreError, FakeTimeout
-from fakes.mail import FakeMailServer, ImapFault, MailApiClient, SmtpFault
+from fakes.mail import FakeMailServer, ImapFault, MailApiClient, MailUser, SmtpFault
 
 
 @pytest.fixture
-def api_server(users, tmp_path) -> Iterator[FakeMailServer]:  # type: ignore[no-untyped-def]
+def api_server(users: list[MailUser], tmp_path: Path) -> Iterator[FakeMailServer]:
     with FakeMailServer(users=users, api_port=0, cert_dir=tmp_path) as srv:
         yield srv
 

@@ -6,11 +6,12 @@ import imaplib
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from mail_helpers import OWNER, make_message
 
-from fakes.mail import FakeMailServer, ImapFault
+from fakes.mail import FakeMailServer, ImapFault, MailUser
 
 
 class Wire:
@@ -223,7 +224,7 @@ def test_drop_every_connection_then_reconnect(server: FakeMailServer) -> None:
     fresh.logout()
 
 
-def test_connection_limit(users, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_connection_limit(users: list[MailUser], tmp_path: Path) -> None:
     with FakeMailServer(users=users, tls=False, max_connections=2, cert_dir=tmp_path) as srv:
         first, second = Wire(srv), Wire(srv)
         third = Wire(srv)

@@ -8,11 +8,12 @@ import re
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from mail_helpers import CLIENT, OWNER, make_message
 
-from fakes.mail import FakeMailServer
+from fakes.mail import Credential, FakeMailServer, MailUser
 
 
 @pytest.fixture
@@ -50,9 +51,7 @@ def test_login_failures(server: FakeMailServer) -> None:
     client.logout()
 
 
-def test_send_only_credentials_cannot_read(users, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from fakes.mail import Credential, MailUser
-
+def test_send_only_credentials_cannot_read(users: list[MailUser], tmp_path: Path) -> None:
     sender = MailUser("bot@platinum.test", [Credential("send-only", frozenset({"smtp"}))])
     with FakeMailServer(users=[*users, sender], cert_dir=tmp_path) as srv:
         client = imaplib.IMAP4(srv.host, srv.imap_port, timeout=10)

@@ -10,7 +10,7 @@ from mail_helpers import CLIENT, OWNER, make_message
 
 import fakes.mail
 from fakes.errors import FakeStartupError, FakeStoreError, FakeTimeout
-from fakes.mail import FakeMailServer, SmtpFault
+from fakes.mail import FakeMailServer, MailUser, SmtpFault
 
 
 def test_exports() -> None:
@@ -75,7 +75,7 @@ def test_reset_clears_mail_outbound_and_faults(server: FakeMailServer) -> None:
     assert "Temp" not in server.store.mailboxes(OWNER)
 
 
-def test_loopback_only_and_double_start(users) -> None:  # type: ignore[no-untyped-def]
+def test_loopback_only_and_double_start(users: list[MailUser]) -> None:
     with pytest.raises(FakeStartupError):
         FakeMailServer(users=users, host="0.0.0.0")
     srv = FakeMailServer(users=users, tls=False, smtps_port=None, imaps_port=None)
@@ -87,13 +87,13 @@ def test_loopback_only_and_double_start(users) -> None:  # type: ignore[no-untyp
     assert srv.smtp_port is not None  # ports stay readable after stop
 
 
-def test_busy_port_is_a_startup_error(server: FakeMailServer, users) -> None:  # type: ignore[no-untyped-def]
+def test_busy_port_is_a_startup_error(server: FakeMailServer, users: list[MailUser]) -> None:
     clash = FakeMailServer(users=users, tls=False, imap_port=server.imap_port)
     with pytest.raises(FakeStartupError, match="failed to start"):
         clash.start()
 
 
-def test_no_threads_left_after_stop(users) -> None:  # type: ignore[no-untyped-def]
+def test_no_threads_left_after_stop(users: list[MailUser]) -> None:
     before = {t.name for t in threading.enumerate()}
     with FakeMailServer(users=users, api_port=0, tls=False):
         pass

@@ -7,11 +7,12 @@ import smtplib
 import socket
 import ssl
 import time
+from pathlib import Path
 
 import pytest
 from mail_helpers import CLIENT, OWNER, make_message
 
-from fakes.mail import FakeMailServer, SmtpFault
+from fakes.mail import FakeMailServer, MailUser, SmtpFault
 
 
 def tls_context(server: FakeMailServer) -> ssl.SSLContext:
@@ -181,7 +182,7 @@ def test_auth_fault(server: FakeMailServer) -> None:
     send(server)
 
 
-def test_probability_faults_are_seeded_and_clearable(users, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_probability_faults_are_seeded_and_clearable(users: list[MailUser], tmp_path: Path) -> None:
     outcomes = []
     for _ in range(2):
         with FakeMailServer(users=users, fault_seed=7, cert_dir=tmp_path) as srv:
@@ -259,7 +260,7 @@ def test_drop_before_data_stores_nothing(server: FakeMailServer, stage: str) -> 
     assert len(server.outbound) == 1
 
 
-def test_smtp_connection_limit(users, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_smtp_connection_limit(users: list[MailUser], tmp_path: Path) -> None:
     with FakeMailServer(users=users, tls=False, max_connections=1, cert_dir=tmp_path) as srv:
         first = smtplib.SMTP(srv.host, srv.smtp_port, timeout=10)
         with pytest.raises(smtplib.SMTPConnectError) as info:
