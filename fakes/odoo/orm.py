@@ -73,9 +73,7 @@ class BaseModel:
         if spec.type == "one2many":
             assert spec.relation
             assert spec.inverse
-            return [
-                r["id"] for r in self.store.all(spec.relation) if r.get(spec.inverse) == row["id"]
-            ]
+            return [r["id"] for r in self.store.find(spec.relation, spec.inverse, row["id"])]
         value = row.get(name, spec.empty())
         return spec.empty() if value is None else value
 

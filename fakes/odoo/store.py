@@ -131,6 +131,21 @@ class OdooStore:
             out.append(data)
         return out
 
+    def find(self, model: str, field: str, value: int) -> list[dict[str, Any]]:
+        """Records whose stored ``field`` equals ``value`` (one2many inverses), by id."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, data FROM records WHERE model=? AND json_extract(data, ?) = ? "
+                "ORDER BY id",
+                (model, f"$.{field}", value),
+            ).fetchall()
+        out = []
+        for record_id, raw in rows:
+            data: dict[str, Any] = json.loads(raw)
+            data["id"] = record_id
+            out.append(data)
+        return out
+
     def exists(self, model: str, record_id: int) -> bool:
         """Whether a record is stored."""
         with self._lock:

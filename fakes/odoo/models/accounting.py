@@ -114,7 +114,7 @@ class AccountMove(BaseModel):
 
     # -- computed values -----------------------------------------------------------------
     def _lines(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        return [r for r in self.store.all("account.move.line") if r.get("move_id") == row["id"]]
+        return self.store.find("account.move.line", "move_id", row["id"])
 
     def _line_model(self) -> AccountMoveLine:
         return AccountMoveLine(self.env.sudo(), ())
