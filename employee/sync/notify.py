@@ -23,10 +23,9 @@ __all__ = ["RemoteWatcher", "listener_folder"]
 
 def listener_folder(remote_url: str) -> Path | None:
     """``<remote>/platinum/listeners`` when ``remote_url`` is a local bare repository."""
-    text = remote_url.removeprefix("file://")
-    if "://" in text or (":" in text and not text.startswith("/")):
-        return None
-    folder = Path(text) / LISTENERS
+    if "://" in remote_url or (":" in remote_url and not remote_url.startswith("/")):
+        return None  # ssh/https/file URLs: poll the ref instead
+    folder = Path(remote_url) / LISTENERS
     return folder if folder.is_dir() else None
 
 
@@ -53,7 +52,7 @@ class RemoteWatcher:
             sock.bind(("127.0.0.1", 0))
             sock.settimeout(self._poll)
             self._entry = folder / f"{uuid.uuid4().hex}.port"
-            self._entry.write_text(str(sock.getsockname()[1]))
+            self._entry.write_text(f"{sock.getsockname()[1]}\n")
             self._sock, self.mode = sock, "notify"
         self._thread = threading.Thread(target=self._run, name="platinum-watch", daemon=True)
         self._thread.start()

@@ -48,7 +48,8 @@ _NOTIFY = """\
 # Wake every registered replica (one UDP datagram each); never fails the push.
 for entry in platinum/listeners/*.port; do
     [ -f "$entry" ] || continue
-    read -r port < "$entry" 2>/dev/null || continue
+    port=""
+    read -r port < "$entry" 2>/dev/null || [ -n "$port" ] || continue
     case "$port" in ''|*[!0-9]*) continue ;; esac
     { printf 'changed' > "/dev/udp/127.0.0.1/$port"; } 2>/dev/null
 done
