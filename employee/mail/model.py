@@ -12,16 +12,19 @@ __all__ = ["AttachmentInfo", "InboundMail", "MailLimits", "Quarantined"]
 class MailLimits:
     """Caps checked on the raw bytes before the stdlib parser ever sees them.
 
-    Over ``max_total_bytes``, ``max_header_block_bytes``, ``max_header_bytes``,
-    ``max_address_header_bytes``, ``max_headers``, ``max_recipients``, ``max_mime_depth``,
-    ``max_parts`` or ``max_encoded_words`` the message is quarantined. Text that is merely
-    long (body, subject) is truncated and the truncation noted in ``InboundMail.notes``.
+    Over any ``max_*`` cap on bytes, headers, recipients, MIME depth, parts, encoded-words
+    or comments the message is quarantined. Structured headers (addresses, Content-*,
+    Message-ID, Date) get tighter caps because the stdlib's structured-header parser is
+    quadratic on long values (cpython#136063): 32 KB of ``(a)`` in ``To`` costs seconds.
+    Text that is merely long (body, subject) is truncated and noted in ``InboundMail.notes``.
     """
 
     max_total_bytes: int = 25 * 1024 * 1024
     max_header_block_bytes: int = 256 * 1024
     max_header_bytes: int = 16 * 1024
-    max_address_header_bytes: int = 128 * 1024
+    max_structured_header_bytes: int = 2048
+    max_address_header_bytes: int = 64 * 1024
+    max_comments_per_header: int = 20
     max_headers: int = 500
     max_recipients: int = 1000
     max_mime_depth: int = 20

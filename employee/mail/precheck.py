@@ -14,11 +14,52 @@ from employee.mail.model import MailLimits
 
 __all__ = ["check_raw", "header_block", "peek_message_id", "unfold_headers"]
 
-_ADDRESS_HEADERS = frozenset({b"to", b"cc", b"bcc", b"resent-to", b"resent-cc", b"resent-bcc"})
+_ADDRESS_HEADERS = frozenset(
+    {
+        b"from",
+        b"sender",
+        b"reply-to",
+        b"to",
+        b"cc",
+        b"bcc",
+        b"resent-from",
+        b"resent-sender",
+        b"resent-to",
+        b"resent-cc",
+        b"resent-bcc",
+    }
+)
+#: Headers ``policy.default`` parses structurally (slow on long values); addresses aside.
+_STRUCTURED_HEADERS = frozenset(
+    {
+        b"content-type",
+        b"content-disposition",
+        b"content-transfer-encoding",
+        b"message-id",
+        b"mime-version",
+        b"date",
+        b"resent-date",
+        b"resent-message-id",
+    }
+)
 _RECIPIENT_HEADERS = frozenset({b"to", b"cc"})
 _BOUNDARY = re.compile(rb"""boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))""", re.I)
 _MSGID_LINE = re.compile(rb"^message-id:[ \t]*(<[^<>\s\"\\]{1,990}>)", re.I | re.M)
 _ENCODED_WORD = b"=?"
+#: Per-character caps for Content-*, Message-ID, Date: a few parameters, never hundreds.
+_STRUCTURED_CAPS = {
+    b";": 32,
+    b'"': 64,
+    b"(": 20,
+    b"\\": 32,
+    b",": 32,
+    b"<": 8,
+    b"[": 8,
+    b":": 8,
+    b"=": 48,
+    b".": 64,
+}
+_STRUCTURED_WORDS = 64
 
 
 def header_block(raw: bytes) -> bytes:
@@ -52,21 +93,62 @@ def peek_message_id(raw: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace") if found else None
 
 
+def _header_problem(name: bytes, value: bytes, limits: MailLimits) -> str | None:
+    """Why one unfolded header is refused, or ``None``."""
+    shown = name.decode("ascii", "replace")[:40] or "(unnamed)"
+    if name in _ADDRESS_HEADERS:
+        cap = limits.max_address_header_bytes
+    elif name in _STRUCTURED_HEADERS:
+        cap = limits.max_structured_header_bytes
+    else:
+        cap = limits.max_header_bytes
+    if len(value) > cap:
+        return f"header {shown!r} too long ({len(value)} > {cap} bytes)"
+    words = value.count(_ENCODED_WORD)
+    if words > limits.max_encoded_words:
+        return f"header {shown!r} has too many encoded-words ({words})"
+    if name in _ADDRESS_HEADERS:
+        caps = _address_caps(limits)
+        most_words = 4 * (limits.max_recipients + 10)
+    elif name in _STRUCTURED_HEADERS:
+        caps = _STRUCTURED_CAPS
+        most_words = _STRUCTURED_WORDS
+    else:
+        return None
+    words = len(value.split())
+    if words > most_words:
+        return f"header {shown!r} has too many words ({words} > {most_words})"
+    for char, most in caps.items():
+        if value.count(char) > most:
+            return f"header {shown!r} has too many {char.decode()!r} ({value.count(char)} > {most})"
+    return None
+
+
+def _address_caps(limits: MailLimits) -> dict[bytes, int]:
+    items = limits.max_recipients + 10
+    few = limits.max_comments_per_header
+    return {
+        b",": items,
+        b"<": items,
+        b"@": items,
+        b".": 4 * items,
+        b'"': 2 * items,
+        b"(": few,
+        b"\\": few,
+        b"[": few,
+        b":": few,
+        b";": few,
+    }
+
+
 def _check_headers(headers: list[tuple[bytes, bytes]], limits: MailLimits) -> str | None:
     if len(headers) > limits.max_headers:
         return f"too many header fields ({len(headers)} > {limits.max_headers})"
     recipients = 0
     for name, value in headers:
-        cap = (
-            limits.max_address_header_bytes if name in _ADDRESS_HEADERS else limits.max_header_bytes
-        )
-        if len(value) > cap:
-            shown = name.decode("ascii", "replace")[:40] or "(unnamed)"
-            return f"header {shown!r} too long ({len(value)} > {cap} bytes)"
-        words = value.count(_ENCODED_WORD)
-        if words > limits.max_encoded_words:
-            shown = name.decode("ascii", "replace")[:40]
-            return f"header {shown!r} has too many encoded-words ({words})"
+        problem = _header_problem(name, value, limits)
+        if problem:
+            return problem
         if name in _RECIPIENT_HEADERS:
             recipients += value.count(b"@")
     if recipients > limits.max_recipients:
@@ -101,8 +183,14 @@ def _check_structure(raw: bytes, limits: MailLimits) -> str | None:
                 if len(pending) > limits.max_headers:
                     return "too many header lines in a MIME part"
                 continue
-            boundary, is_message = _part_header_info(unfold_headers(b"\n".join(pending)))
+            part_headers = unfold_headers(b"\n".join(pending))
             pending = []
+            if stack:  # the top-level headers were checked already
+                for name, value in part_headers:
+                    problem = _header_problem(name, value, limits)
+                    if problem:
+                        return f"MIME part: {problem}"
+            boundary, is_message = _part_header_info(part_headers)
             if boundary is not None:
                 stack.append(boundary)
                 in_headers = False

@@ -105,7 +105,11 @@ def test_fifty_thousand_recipients_are_refused_quickly() -> None:
 
 def test_recipient_cap_counts_to_and_cc() -> None:
     assert isinstance(parse_inbound(hostile.many_recipients(900)), InboundMail)
-    assert "too many recipients" in _refused(hostile.many_recipients(1200)).reason
+    assert isinstance(parse_inbound(hostile.many_recipients(1200)), Quarantined)
+    half = b", ".join(b"u%d@example.org" % i for i in range(600))
+    split = hostile.simple(extra=b"Cc: " + half + b"\r\nBcc: x@example.org\r\n")
+    split = split.replace(b"To: owner@platinum.test", b"To: " + half)
+    assert "too many recipients" in _refused(split).reason
 
 
 def test_encoded_word_bomb_subject_is_refused_quickly() -> None:
@@ -236,3 +240,48 @@ def test_never_raises_on_header_shaped_noise(chunks: list[bytes]) -> None:
         assert "\n" not in result.subject
         assert "\r" not in result.subject
         assert all("/" not in a.safe_name for a in result.attachments)
+
+
+_SLOW_SHAPES = [
+    (b"To", b"(a)" * 10_000),
+    (b"To", b"," * 60_000),
+    (b"To", b"\\a" * 16_000),
+    (b"To", b"a " * 16_000),
+    (b"From", b'"a" ' * 8_000),
+    (b"Content-Type", b"text/plain; " + b"(a)" * 600),
+    (b"Content-Type", b"text/plain; " + b"a=b;" * 400),
+    (b"Content-Disposition", b"attachment; " + b"a " * 900),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), _SLOW_SHAPES)
+def test_quadratic_structured_header_shapes_are_refused_fast(name: bytes, value: bytes) -> None:
+    raw = b"Subject: s\r\n" + name + b": " + value + b"\r\n\r\nbody\r\n"
+    started = time.monotonic()
+    verdict = parse_inbound(raw)
+    elapsed = time.monotonic() - started
+    assert isinstance(verdict, Quarantined), verdict
+    assert elapsed < 0.5, elapsed
+
+
+def test_structured_header_caps_apply_inside_mime_parts() -> None:
+    part = b"--B\r\nContent-Type: text/plain; " + b"a " * 900 + b"\r\n\r\nx\r\n"
+    raw = (
+        b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+        + part * 150
+        + b"--B--\r\n"
+    )
+    started = time.monotonic()
+    verdict = _refused(raw)
+    assert verdict.reason.startswith("MIME part:")
+    assert time.monotonic() - started < 0.5
+
+
+def test_nine_hundred_named_recipients_still_parse_quickly() -> None:
+    names = b", ".join(
+        b'"First%d Last" <first.last%d@mail.example.co.uk>' % (i, i) for i in range(900)
+    )
+    started = time.monotonic()
+    mail = _ok(hostile.simple(extra=b"Cc: " + names + b"\r\n"))
+    assert len(mail.cc) == 900
+    assert time.monotonic() - started < 1.0
