@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from mail_hostile import OWNER
 
 from employee.mail.imap import ImapConfig
 from fakes.mail import Credential, FakeMailServer, MailUser
-
-OWNER = "owner@platinum.test"
 
 
 @pytest.fixture
@@ -39,10 +38,3 @@ def imap_config(mail_server: FakeMailServer) -> ImapConfig:
         mail_server.ca_cert,
         timeout=5.0,
     )
-
-
-def inbound(n: int, subject: str = "hello") -> bytes:
-    return (
-        f"From: Bob <bob@example.org>\r\nTo: {OWNER}\r\nSubject: {subject} {n}\r\n"
-        f"Message-ID: <in-{n}@example.org>\r\n\r\nbody {n}\r\n"
-    ).encode()

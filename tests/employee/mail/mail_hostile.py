@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 __all__ = [
+    "OWNER",
     "deep_multipart",
     "flat_parts",
+    "inbound",
     "many_recipients",
     "simple",
     "with_attachment",
 ]
+
+OWNER = "owner@platinum.test"
+
+
+def inbound(n: int, subject: str = "hello") -> bytes:
+    """A small, distinct message for the owner's INBOX."""
+    return (
+        f"From: Bob <bob@example.org>\r\nTo: {OWNER}\r\nSubject: {subject} {n}\r\n"
+        f"Message-ID: <in-{n}@example.org>\r\n\r\nbody {n}\r\n"
+    ).encode()
 
 
 def simple(

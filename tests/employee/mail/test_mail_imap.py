@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from conftest import OWNER, inbound
+from mail_hostile import OWNER, inbound
 
 from employee.mail.imap import ImapClient, ImapConfig, ImapError, quote_astring
 from fakes.mail import FakeMailServer, ImapFault

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import OWNER, inbound
+from mail_hostile import OWNER, inbound
 
 from employee.mail.imap import ImapConfig
 from employee.mail.watcher import ImapWatcher, backoff_delay
