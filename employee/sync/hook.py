@@ -30,10 +30,9 @@ _ZERO = "0" * 40
 
 def pushing_agent(env: Mapping[str, str]) -> str | None:
     """The agent a push claims to come from; ``None`` when missing or contradictory."""
-    options = [
-        env.get(f"GIT_PUSH_OPTION_{i}", "")
-        for i in range(int(env.get("GIT_PUSH_OPTION_COUNT", "0") or 0))
-    ]
+    count = env.get("GIT_PUSH_OPTION_COUNT", "0")
+    total = int(count) if count.isdigit() else 0
+    options = [env.get(f"GIT_PUSH_OPTION_{i}", "") for i in range(total)]
     named = {o.split("=", 1)[1] for o in options if o.startswith("agent=")}
     forced = env.get("PLATINUM_AGENT")
     if forced:
