@@ -89,6 +89,9 @@ class MailEndpoint:
     ca_file: Path | None = None
     mailbox: str = "INBOX"
     timeout: float = 10.0
+    #: For SMTP: who files the sent copy. ``server`` when the provider copies SMTP-submitted
+    #: mail into Sent itself (Gmail); ``append`` when the client must APPEND it.
+    sent_copy: Literal["append", "server"] = "append"
 
 
 @dataclass(frozen=True)

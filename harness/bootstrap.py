@@ -132,7 +132,7 @@ def _prepare_agent(
         },
     }
     if name == "local":
-        config["smtp"] = {**imap, "port": mail_ready["smtp_port"]}
+        config["smtp"] = {**imap, "port": mail_ready["smtp_port"], "sent_copy": "server"}
     config_path = world.write_config(home / "config.yaml", config)
     return AgentHandle(
         name=name,

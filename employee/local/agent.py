@@ -423,6 +423,7 @@ class LocalAgent:
             "EMAIL_PASSWORD_FILE": str(smtp.password_file),
             "EMAIL_FROM": cfg.mail_from or smtp.username,
             "EMAIL_MESSAGE_ID_DOMAIN": cfg.message_id_domain,
+            "EMAIL_SENT_COPY": smtp.sent_copy,
         }
         if smtp.ca_file is not None:
             env["EMAIL_CA_FILE"] = str(smtp.ca_file)

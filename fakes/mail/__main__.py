@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-message-size", type=int, default=10 * 1024 * 1024)
     parser.add_argument("--no-smtp-auth", action="store_true", help="accept mail without AUTH")
     parser.add_argument(
+        "--auto-sent",
+        action="store_true",
+        help="file accepted mail in the sender's Sent folder, as Gmail does",
+    )
+    parser.add_argument(
         "--auth-require-tls", action="store_true", help="offer SMTP AUTH only after STARTTLS"
     )
     parser.add_argument("--fault-seed", type=int, default=None)
@@ -92,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         auth_require_tls=args.auth_require_tls,
         fault_seed=args.fault_seed,
         cert_dir=args.cert_dir,
+        auto_sent=args.auto_sent,
     )
     try:
         server.start()

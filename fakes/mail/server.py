@@ -54,10 +54,11 @@ class FakeMailServer:
         max_connections: int = 100,
         fault_seed: int | None = None,
         cert_dir: Path | None = None,
+        auto_sent: bool = False,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise FakeStartupError("the fake mail server binds loopback only")
-        self.store = MailStore(users)
+        self.store = MailStore(users, auto_sent=auto_sent)
         self.faults = FaultPlan(fault_seed)
         self.host = host
         self.max_message_size = max_message_size

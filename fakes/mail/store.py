@@ -141,7 +141,10 @@ Listener = Callable[[str, str], None]
 class MailStore:
     """Users and their mailboxes, plus the outbound record. Thread-safe."""
 
-    def __init__(self, users: Iterable[MailUser] = ()) -> None:
+    def __init__(self, users: Iterable[MailUser] = (), *, auto_sent: bool = False) -> None:
+        #: File every SMTP-accepted message in the authenticated sender's Sent, as Gmail does:
+        #: a server-side witness of what was submitted, even when the reply never arrived.
+        self.auto_sent = auto_sent
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._accounts: dict[str, _Account] = {}
@@ -301,6 +304,9 @@ class MailStore:
             for rcpt in dict.fromkeys(r.lower() for r in rcpt_tos):
                 if rcpt in self._accounts:
                     self.append(rcpt, "INBOX", raw, (), record.received_at)
+            sender = (login or "").lower()
+            if self.auto_sent and sender in self._accounts:
+                self.append(sender, "Sent", raw, ("\\Seen",), record.received_at)
             self._bump("", "")
             return record
 

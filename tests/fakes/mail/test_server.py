@@ -99,3 +99,25 @@ def test_no_threads_left_after_stop(users: list[MailUser]) -> None:
         pass
     after = {t.name for t in threading.enumerate()}
     assert not {"fake-mail", "fake-mail-api"} & (after - before)
+
+
+def test_auto_sent_files_submitted_mail_in_the_senders_sent_folder() -> None:
+    import smtplib
+    from email.message import EmailMessage
+
+    from fakes.mail import Credential, FakeMailServer, MailUser
+
+    user = MailUser("owner@platinum.test", [Credential("pw", scopes=frozenset({"imap", "smtp"}))])
+    with FakeMailServer(users=[user], tls=False, auto_sent=True) as srv:
+        msg = EmailMessage()
+        msg["From"] = "owner@platinum.test"
+        msg["To"] = "anna@customer.test"
+        msg["Subject"] = "Re: hello"
+        msg["Message-ID"] = "<stable.1@platinum.test>"
+        msg.set_content("hi")
+        with smtplib.SMTP(srv.host, srv.smtp_port, timeout=10) as client:
+            client.login("owner@platinum.test", "pw")
+            client.send_message(msg)
+        sent = srv.messages("owner@platinum.test", "Sent")
+        assert [m.message_id for m in sent] == ["<stable.1@platinum.test>"]
+        assert "\\Seen" in sent[0].flags
