@@ -93,8 +93,10 @@ class Story:
     def approve(self, name: str, *, edit: str | None = None, timeout: float = 30.0) -> str:
         ref = self.ref(name)
         self._await_pending(ref, timeout)
+        draft = self.world.human.read(ref.task_id).body
         moved = self.world.human.approve(ref.task_id, edit=edit)
         ref.approved = time.monotonic()
+        ref.extra["approved_body"] = edit if edit is not None else draft
         if edit is not None:
             ref.extra["edit"] = edit
         return f"{moved.parent.name}/{moved.name}"
@@ -174,7 +176,8 @@ class Story:
         if len(sent) != 1:
             raise HarnessError(f"{len(sent)} replies to {ref.message_id}, expected exactly 1")
         body = sent[0].message.get_body(preferencelist=("plain",))
-        return str(body.get_content()) if body is not None else ""
+        text = str(body.get_content()) if body is not None else ""
+        return text.replace("\r\n", "\n")  # CRLF is the wire form of a text line
 
     def check_threaded_reply(self, name: str) -> None:
         """Exactly one reply: to the sender, ``Re:`` subject, In-Reply-To and References."""

@@ -1,7 +1,7 @@
 """Fixtures shared by every feature: a world per scenario and the seeded mails.
 
-Step definitions live in ``tests/bdd/steps/`` and are imported here so every feature's test
-module sees them.
+Step definitions live in ``tests/bdd/steps/``; the root ``conftest.py`` loads them as plugins
+so every feature's test module sees them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 
 from harness.scenario import SeedMail, load_scenario
 from harness.world import World, WorldOptions
-from tests.bdd.steps.common import *  # noqa: F403  (step fixtures)
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
