@@ -65,10 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             rep = _open(args.path, args.state_dir)
             if args.command == "sync":
                 result = rep.sync()
-                print(f"online={result.online} replayed={len(result.replayed)} "
-                      f"conflicts={len(result.conflicts)} quarantined={result.quarantined}")  # fmt: skip
-            print(f"agent={rep.agent} tip={rep.tip()} queued={len(rep.queue)} "
-                  f"remote={rep.remote_url}")  # fmt: skip
+                print(
+                    f"online={result.online} replayed={len(result.replayed)} "
+                    f"conflicts={len(result.conflicts)} quarantined={result.quarantined}"
+                )
+            print(
+                f"agent={rep.agent} tip={rep.tip()} queued={len(rep.queue)} remote={rep.remote_url}"
+            )
         else:
             report = scan_remote(args.path, args.canary)
             print(f"{report.objects} objects, {report.blobs} blobs scanned")

@@ -9,8 +9,13 @@ datagrams from bash so a push does not wait for a second interpreter.
 Identity on the embedded default is the push option ``agent=NAME``. On a real server each
 agent gets its own SSH key, and ``authorized_keys`` pins the identity so no option can lie::
 
-    command="PLATINUM_AGENT=cloud git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict ssh-ed25519 AAAA... cloud
-    command="PLATINUM_AGENT=local git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict ssh-ed25519 AAAA... local
+    command="PLATINUM_AGENT=cloud git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict \\
+        ssh-ed25519 AAAA... cloud
+    command="PLATINUM_AGENT=local git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict \\
+        ssh-ed25519 AAAA... local
+
+(one line per key in the real file; wrapped here). ``git-shell`` passes the environment on to
+``git-receive-pack`` and so to the hook.
 
 The hook prefers ``PLATINUM_AGENT`` and refuses a push whose ``agent=`` option disagrees.
 """

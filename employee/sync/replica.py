@@ -17,6 +17,7 @@ log transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
@@ -149,7 +150,7 @@ class Replica:
         clock: Callable[[], datetime] = utcnow,
         **options: Any,
     ) -> Replica:
-        """Clone ``remote_url`` into ``path`` for ``agent``; the private worktree goes in state_dir."""
+        """Clone ``remote_url`` into ``path`` for ``agent``; the tx worktree goes in state_dir."""
         state_dir = Path(state_dir)
         (state_dir / "home").mkdir(parents=True, exist_ok=True)
         git = Git(state_dir, hermetic_env(state_dir / "home", agent))
@@ -241,10 +242,8 @@ class Replica:
             raise SyncError("operation belongs to another agent", agent=op.agent)
         with self._lock:
             if len(self.queue):
-                try:
+                with contextlib.suppress(RemoteUnavailable):
                     self._replay()
-                except RemoteUnavailable:
-                    pass
             if len(self.queue):
                 return self._offline(op)
             return self._online(op, queue_offline=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-import subprocess
 from pathlib import Path
 
 import pytest

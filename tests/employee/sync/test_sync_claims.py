@@ -22,8 +22,10 @@ def test_claim_is_won_once_and_the_loser_logs_claim_lost(make_replica, seed):
     seed(cloud, ["t1"])
     won = cloud.claim("email", "t1")
     lost = local.claim("email", "t1")
-    assert won.status == "pushed" and won.value.claim_epoch == 1
-    assert lost.status == "lost" and lost.verdict.code == "claim_lost"
+    assert won.status == "pushed"
+    assert won.value.claim_epoch == 1
+    assert lost.status == "lost"
+    assert lost.verdict.code == "claim_lost"
     assert "claim_won" in _log_actions(cloud, "cloud")
     assert "claim_lost" in _log_actions(local, "local")
     # both visible trees show the winner's claim and no copy in Needs_Action
@@ -53,14 +55,17 @@ def test_reclaim_refused_while_lease_valid_then_stale_completion_rejected(
     seed(cloud_a, ["t3"])
     first = cloud_a.claim("email", "t3", lease=timedelta(minutes=15)).value
     refused = cloud_b.reclaim("t3", lease=timedelta(minutes=15), grace=timedelta(minutes=2))
-    assert refused.status == "lost" and refused.verdict.code == "lease_valid"
+    assert refused.status == "lost"
+    assert refused.verdict.code == "lease_valid"
     clock.now += timedelta(minutes=30)
     taken = cloud_b.reclaim("t3", lease=timedelta(minutes=15), grace=timedelta(minutes=2))
-    assert taken.status == "pushed" and taken.value.claim_epoch == first.claim_epoch + 1
+    assert taken.status == "pushed"
+    assert taken.value.claim_epoch == first.claim_epoch + 1
     done = "Pending_Approval/email/t3.md"
     mutation = Mutation.of(moves=[("In_Progress/cloud/t3.md", done)])
     stale = cloud_a.complete("t3", first.claim_epoch, mutation)
-    assert stale.status == "lost" and stale.verdict.code == "fenced"
+    assert stale.status == "lost"
+    assert stale.verdict.code == "fenced"
     fresh = cloud_b.complete("t3", taken.value.claim_epoch, mutation)
     assert fresh.status == "pushed"
     cloud_a.sync()

@@ -17,11 +17,13 @@ def test_cli_round_trip(tmp_path):
     made = _cli("clone", remote, tmp_path / "v", "--agent", "cloud", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     status = _cli("status", tmp_path / "v", cwd=tmp_path)
-    assert "agent=cloud" in status.stdout and "queued=0" in status.stdout
+    assert "agent=cloud" in status.stdout
+    assert "queued=0" in status.stdout
     synced = _cli("sync", tmp_path / "v", cwd=tmp_path)
     assert "online=True" in synced.stdout, synced.stderr
     clean = _cli("scan-remote", remote, "--canary", "CANARY-nothere", cwd=tmp_path)
-    assert clean.returncode == 0 and "blobs scanned" in clean.stdout
+    assert clean.returncode == 0
+    assert "blobs scanned" in clean.stdout
 
 
 def test_cli_scan_exits_1_on_findings_and_reports_bad_input(tmp_path):
@@ -37,7 +39,9 @@ def test_cli_scan_exits_1_on_findings_and_reports_bad_input(tmp_path):
                 ["push", "-q", str(leaky), "HEAD:refs/heads/main"]):  # fmt: skip
         subprocess.run(["git", *cmd], cwd=work, check=True, env=env)
     found = _cli("scan-remote", leaky, "--canary", "CANARY-abc123", cwd=tmp_path)
-    assert found.returncode == 1 and "CANARY-abc123" in found.stdout
+    assert found.returncode == 1
+    assert "CANARY-abc123" in found.stdout
     assert "outside allow-list: .env" in found.stdout
     missing = _cli("status", tmp_path / "nowhere", cwd=tmp_path)
-    assert missing.returncode == 1 and "error:" in missing.stderr
+    assert missing.returncode == 1
+    assert "error:" in missing.stderr

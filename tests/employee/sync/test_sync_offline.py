@@ -37,7 +37,8 @@ def test_offline_claim_is_dropped_when_another_won_and_nothing_derived_is_writte
     local.sync()
     link.unlink()  # the harness's way to cut Local off
     first = local.claim("email", "o1")
-    assert first.status == "queued" and not local.online
+    assert first.status == "queued"
+    assert not local.online
     plan = Mutation.of({"Plans/email/PLAN_o1.md": "---\ntask_id: o1\n---\nplan\n"})
     derived = local.transact(CompleteOp("local", "o1", first.value.claim_epoch, plan))
     assert derived.status == "queued"
@@ -56,12 +57,15 @@ def test_offline_claim_is_dropped_when_another_won_and_nothing_derived_is_writte
     assert result.replayed[0].verdict.code == "claim_lost"
     assert result.replayed[1].verdict.code == "fenced"
     tree = _tree(remote)
-    assert "In_Progress/cloud/o1.md" in tree and "In_Progress/local/o2.md" in tree
-    assert "In_Progress/local/o1.md" not in tree and "Plans/email/PLAN_o1.md" not in tree
+    assert "In_Progress/cloud/o1.md" in tree
+    assert "In_Progress/local/o2.md" in tree
+    assert "In_Progress/local/o1.md" not in tree
+    assert "Plans/email/PLAN_o1.md" not in tree
     assert not (reopened.path / "Plans/email/PLAN_o1.md").exists()
     reopened.sync()
     assert "claim_lost" in _actions(reopened, "local")
-    assert len(reopened.queue) == 0 and _status(reopened) == ""
+    assert len(reopened.queue) == 0
+    assert _status(reopened) == ""
 
 
 def test_human_move_and_edit_of_an_approval_survive_syncs(make_replica, seed):

@@ -101,8 +101,11 @@ def test_scanner_leaves_ordinary_notes_alone():
 
 
 def test_pushing_agent():
-    opts = lambda *o: {"GIT_PUSH_OPTION_COUNT": str(len(o))} | {  # noqa: E731
-        f"GIT_PUSH_OPTION_{i}": v for i, v in enumerate(o)}
+    def opts(*o: str) -> dict[str, str]:
+        return {"GIT_PUSH_OPTION_COUNT": str(len(o))} | {
+            f"GIT_PUSH_OPTION_{i}": v for i, v in enumerate(o)
+        }
+
     assert pushing_agent(opts("agent=cloud")) == "cloud"
     assert pushing_agent(opts()) is None
     assert pushing_agent(opts("agent=cloud", "agent=local")) is None

@@ -68,7 +68,8 @@ def _race(make_replica, seed, remote: Path, agents: list[str], ids: list[str], s
     assert not any(t.is_alive() for t in threads)
     # 1. self-reports: every task won exactly once
     won = Counter(t for ws in wins.values() for t in ws)
-    assert sorted(won) == sorted(ids) and set(won.values()) == {1}, won
+    assert sorted(won) == sorted(ids), won
+    assert set(won.values()) == {1}, won
     # 2. the tip tree: every task in exactly one place, and that place is In_Progress
     places = _tip_locations(remote, ids)
     assert all(len(p) == 1 and p[0].startswith("In_Progress/") for p in places.values()), places
@@ -102,8 +103,14 @@ def test_naive_merge_loop_double_claims(tmp_path, seed, make_replica):
         _git(tmp_path, "clone", "-q", str(remote), str(clones[agent]))
         vault = Vault(clones[agent])
         for task_id in ids:  # both claim offline, exactly as the protocol would
-            apply_claim(vault, "email", task_id, agent, __import__("datetime").datetime.now(
-                __import__("datetime").UTC), __import__("datetime").timedelta(minutes=5))
+            apply_claim(
+                vault,
+                "email",
+                task_id,
+                agent,
+                __import__("datetime").datetime.now(__import__("datetime").UTC),
+                __import__("datetime").timedelta(minutes=5),
+            )
         _git(clones[agent], "add", "-A")
         _git(clones[agent], "commit", "-q", "-m", f"claims by {agent}")
     _git(clones["cloud"], "push", "-q", "origin", "HEAD:main")

@@ -37,7 +37,7 @@ def test_every_means_of_pushing_a_secret_is_refused_and_the_remote_stays_clean(
 ):
     cloud = make_replica("cloud")
     # 1. through the replica: ignored files are left out, a secret in a note refuses the commit
-    files = {".env": line for line in ["X=" + canary]} | {
+    files = {".env": "X=" + canary} | {
         "token.json": canary,
         "Plans/newdir/.env": canary,
         "Plans/email/PLAN_ok.md": "---\nid: ok\n---\nfine\n",
@@ -46,11 +46,13 @@ def test_every_means_of_pushing_a_secret_is_refused_and_the_remote_stays_clean(
     assert result.status == "pushed"
     leak = Mutation.of({"Needs_Action/email/leak.md": f"---\nid: leak\n---\napi_key: {canary}\n"})
     refused = cloud.transact(WriteOp("cloud", leak))
-    assert refused.status == "refused" and isinstance(refused.error, SecretDetected)
+    assert refused.status == "refused"
+    assert isinstance(refused.error, SecretDetected)
     assert not (cloud.path / "Needs_Action/email/leak.md").exists()
     cloud.sync()  # the alert rides the next commit
     log = "".join(p.read_text() for p in (cloud.path / "Logs/cloud").glob("*.jsonl"))
-    assert "secret_blocked" in log and canary not in log
+    assert "secret_blocked" in log
+    assert canary not in log
     # 2. past every client guard: git add -f, commit --no-verify, plain push -o agent=cloud
     raw = raw_clone(remote, "cloud")
     for case, planted in _planted(canary).items():
@@ -64,12 +66,14 @@ def test_every_means_of_pushing_a_secret_is_refused_and_the_remote_stays_clean(
     raw.git("add", "-f", "Plans/email/link.md")
     raw.git("commit", "-q", "--no-verify", "-m", "symlink")
     pushed = raw.git("push", "-q", "-o", "agent=cloud", "origin", "HEAD:main")
-    assert pushed.returncode != 0 and "symlink" in pushed.stderr
+    assert pushed.returncode != 0
+    assert "symlink" in pushed.stderr
     # 3. every object of the remote, reachable or not
     report = scan_remote(remote, canaries=[canary])
     print(f"\nprotected remote: {report.objects} objects / {report.blobs} blobs, "
           f"{len(report.findings)} findings")  # fmt: skip
-    assert report.objects > 0 and report.clean, report
+    assert report.objects > 0, report
+    assert report.clean, report
 
 
 def test_positive_control_an_unprotected_remote_leaks(tmp_path, raw_clone, canary):
@@ -80,6 +84,9 @@ def test_positive_control_an_unprotected_remote_leaks(tmp_path, raw_clone, canar
     raw.git("commit", "-q", "-m", "remove it again")
     assert raw.git("push", "-q", "origin", "HEAD:main").returncode == 0
     report = scan_remote(leaky, canaries=[canary])
-    print(f"\npositive control: {len(report.findings)} findings, outside: {report.outside_allow_list}")
+    print(
+        f"\npositive control: {len(report.findings)} findings, outside: {report.outside_allow_list}"
+    )
     assert any(canary in f.finding.kind for f in report.findings)
-    assert ".env" in report.outside_allow_list and not report.clean
+    assert ".env" in report.outside_allow_list
+    assert not report.clean

@@ -26,7 +26,15 @@ pytestmark = pytest.mark.slow
 TASKS = ("s1", "s2", "s3")
 WORKERS = ("cloud-a", "cloud-b", "local")
 LEASE = timedelta(minutes=5)
-STATS = {"calls": 0, "examples": 0, "steps": 0, "claims": 0, "reclaims": 0, "completions": 0, "lost": 0}
+STATS = {
+    "calls": 0,
+    "examples": 0,
+    "steps": 0,
+    "claims": 0,
+    "reclaims": 0,
+    "completions": 0,
+    "lost": 0,
+}
 
 
 class Clock:
@@ -54,7 +62,9 @@ class ClaimMachine(RuleBasedStateMachine):
             )
             for t in TASKS
         }
-        assert self.reps["cloud-a"].transact(WriteOp("cloud", Mutation.of(files))).status == "pushed"
+        assert (
+            self.reps["cloud-a"].transact(WriteOp("cloud", Mutation.of(files))).status == "pushed"
+        )
         self.beliefs: dict[str, dict[str, int]] = {w: {} for w in WORKERS}
         self.epoch = dict.fromkeys(TASKS, 0)
         self.completed: dict[str, int] = {}
@@ -70,7 +80,8 @@ class ClaimMachine(RuleBasedStateMachine):
         result = self.reps[worker].claim("email", task, LEASE)
         STATS["claims" if result.status == "pushed" else "lost"] += 1
         if result.status == "pushed":
-            assert self.epoch[task] == 0 and task not in self.completed
+            assert self.epoch[task] == 0
+            assert task not in self.completed
             self.epoch[task] = result.value.claim_epoch
             self.beliefs[worker][task] = result.value.claim_epoch
 

@@ -13,16 +13,20 @@ NOTE = b"---\nid: z\n---\nhello\n"
 
 
 @pytest.mark.parametrize(
-    "path", ["Approved/APPROVAL_z.md", "Rejected/APPROVAL_z.md", "Done/2026-11/z.md", "Dashboard.md"]
+    "path",
+    ["Approved/APPROVAL_z.md", "Rejected/APPROVAL_z.md", "Done/2026-11/z.md", "Dashboard.md"],
 )
 def test_remote_refuses_a_cloud_push_into_local_zones(remote, raw_clone, path):
     raw = raw_clone(remote, "cloud")
     assert not raw.commit_and_push({path: NOTE}, push_as="cloud")
-    assert "platinum: refused" in raw.last_error and "zone" in raw.last_error
+    assert "platinum: refused" in raw.last_error
+    assert "zone" in raw.last_error
 
 
 def test_remote_checks_who_pushes(remote, raw_clone):
-    assert raw_clone(remote, "local", "ok").commit_and_push({"Approved/A.md": NOTE}, push_as="local")
+    assert raw_clone(remote, "local", "ok").commit_and_push(
+        {"Approved/A.md": NOTE}, push_as="local"
+    )
     raw = raw_clone(remote, "cloud")
     assert not raw.commit_and_push({"Updates/u.md": NOTE})  # no agent option
     assert "agent" in raw.last_error
@@ -37,8 +41,10 @@ def test_client_guard_refuses_a_zone_violation_before_committing(make_replica):
     cloud = make_replica("cloud")
     tip = cloud.tip()
     result = cloud.transact(WriteOp("cloud", Mutation.of({"Approved/APPROVAL_x.md": "x\n"})))
-    assert result.status == "refused" and isinstance(result.error, ZoneViolation)
-    assert cloud.tip() == tip and not (cloud.path / "Approved/APPROVAL_x.md").exists()
+    assert result.status == "refused"
+    assert isinstance(result.error, ZoneViolation)
+    assert cloud.tip() == tip
+    assert not (cloud.path / "Approved/APPROVAL_x.md").exists()
 
 
 def test_forged_approval_is_quarantined_by_local(tmp_path, raw_clone, make_replica):
@@ -52,11 +58,13 @@ def test_forged_approval_is_quarantined_by_local(tmp_path, raw_clone, make_repli
     assert result.quarantined == [forged]
     assert any(v.kind == "zone" and v.path == forged for v in result.violations)
     saved = list((local.state_dir / "quarantine").rglob("APPROVAL_forged.md"))
-    assert len(saved) == 1 and saved[0].read_bytes() == body
+    assert len(saved) == 1
+    assert saved[0].read_bytes() == body
     assert not (local.path / forged).exists()
     assert forged not in local.approvals_entered_by_me()
     alerts = list((local.path / "Updates").glob("ALERT_quarantine_*.md"))
-    assert len(alerts) == 1 and "forged_approval" in alerts[0].read_text()
+    assert len(alerts) == 1
+    assert "forged_approval" in alerts[0].read_text()
     local.sync()
     actions = [json.loads(line)["action_type"]
                for p in (local.path / "Logs/local").glob("*.jsonl")
