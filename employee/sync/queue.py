@@ -1,4 +1,4 @@
-"""The offline queue: operations waiting for the remote, persisted as JSON in ``state_dir``."""
+"""State kept in ``state_dir`` as JSON: the offline queue and the audit entries not yet pushed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from employee.errors import SyncError
 from employee.sync.operations import Operation, from_json, to_json
 
-__all__ = ["OfflineQueue"]
+__all__ = ["OfflineQueue", "PendingLog"]
 
 
 class OfflineQueue:
@@ -47,3 +47,27 @@ class OfflineQueue:
 
     def pop_first(self) -> None:
         self._save(self._load()[1:])
+
+
+class PendingLog:
+    """Audit entries of lost/refused transactions, written into the agent's next commit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8") or "[]")
+        except ValueError:
+            return []
+        return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+
+    def extend(self, entries: list[dict[str, Any]]) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([*self.entries(), *entries]), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -18,15 +18,13 @@ log transaction.
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from employee.errors import (
     EmployeeError,
@@ -51,50 +49,16 @@ from employee.sync.operations import (
     RenewOp,
     record,
 )
-from employee.sync.policy import DEFAULT_SIZE_CAP, Violation, check_changes, parse_raw_diff
-from employee.sync.queue import OfflineQueue
-from employee.sync.worktree import Conflict, advance_worktree
+from employee.sync.policy import DEFAULT_SIZE_CAP, check_changes, parse_raw_diff
+from employee.sync.queue import OfflineQueue, PendingLog
+from employee.sync.results import SyncResult, TxResult, utcnow
+from employee.sync.worktree import advance_worktree
 from employee.vault import Vault, Verdict, layout
 
-__all__ = ["Replica", "SyncResult", "TxResult", "TxStatus", "utcnow"]
+__all__ = ["Replica", "SyncResult", "TxResult", "utcnow"]
 
-TxStatus = Literal["pushed", "lost", "queued", "refused"]
 _RACE = ("[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref")
 _POLICY = ("pre-receive hook declined", "platinum: refused")
-
-
-def utcnow() -> datetime:
-    """The default clock."""
-    return datetime.now(UTC)
-
-
-@dataclass
-class TxResult:
-    """The outcome of one transaction; truthy only when the push was accepted."""
-
-    status: TxStatus
-    op: Operation
-    verdict: Verdict
-    value: Any = None
-    attempts: int = 0
-    commit: str | None = None
-    error: EmployeeError | None = None
-
-    def __bool__(self) -> bool:
-        return self.status == "pushed"
-
-
-@dataclass
-class SyncResult:
-    """What one ``sync()`` did."""
-
-    online: bool
-    tip: str | None = None
-    replayed: list[TxResult] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    violations: list[Violation] = field(default_factory=list)
-    quarantined: list[str] = field(default_factory=list)
-    error: str = ""
 
 
 class _Race(SyncError):
@@ -122,7 +86,7 @@ class Replica:
         self.vault = Vault(self.path)
         self._txvault = Vault(self.state_dir / "tx")
         self.queue = OfflineQueue(self.state_dir / "queue.json")
-        self._pending_log = self.state_dir / "pending_log.json"
+        self.pending_log = PendingLog(self.state_dir / "pending_log.json")
         self.conflicts_dir = self.state_dir / "conflicts"
         self.online = True
         self.pushes_rejected = 0
@@ -254,7 +218,7 @@ class Replica:
             try:
                 self._fetch()
                 replayed = self._replay() if len(self.queue) else []
-                if self._pending():
+                if self.pending_log.entries():
                     self._online(LogOp(self.agent), queue_offline=False)
             except RemoteUnavailable as exc:
                 return SyncResult(online=False, tip=self.tip(), error=str(exc))
@@ -303,7 +267,7 @@ class Replica:
             except PushRejected as exc:
                 return self._refused(op, exc, attempt)
             commit = self.txgit.out("rev-parse", "HEAD")
-            self._pending_log.unlink(missing_ok=True)
+            self.pending_log.clear()
             self._advance()
             return TxResult("pushed", op, outcome[0], outcome[1], attempt, commit)
         raise SyncError("push kept losing races", agent=self.agent, attempts=self.max_attempts)
@@ -377,16 +341,10 @@ class Replica:
 
     def _log(self, entries: list[dict[str, Any]]) -> None:
         """Keep audit entries for this agent's next commit (persisted, so never lost)."""
-        self._pending_log.write_text(json.dumps([*self._pending(), *entries]))
-
-    def _pending(self) -> list[dict[str, Any]]:
-        if not self._pending_log.exists():
-            return []
-        data = json.loads(self._pending_log.read_text() or "[]")
-        return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+        self.pending_log.extend(entries)
 
     def _write_pending(self, now: datetime) -> int:
-        entries = self._pending()
+        entries = self.pending_log.entries()
         for entry in entries:
             record(self._txvault, self.agent, now, **entry)
         return len(entries)
@@ -417,7 +375,7 @@ class Replica:
             "task_id": op.task_id,
         }
         if op.kind == "log":  # the pending entries themselves were refused: keep a bare note
-            self._pending_log.unlink(missing_ok=True)
+            self.pending_log.clear()
             entry["parameters"] = {"op": "log"}
         self._log([entry])
         return TxResult("refused", op, Verdict(False, str(exc), kind), attempts=attempt, error=exc)
