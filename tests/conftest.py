@@ -1,10 +1,20 @@
-"""Suite-wide settings: Hypothesis keeps no database in the repository tree; BDD steps load."""
+"""Suite-wide settings: Hypothesis keeps no database in the repository tree; BDD steps load.
+
+Every module in ``tests/bdd/steps/`` is a pytest plugin, so each feature's test module sees
+every step definition (one module per area; shared steps in ``common``).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.bdd.steps.common"]
+pytest_plugins = [
+    f"tests.bdd.steps.{path.stem}"
+    for path in sorted((Path(__file__).parent / "bdd" / "steps").glob("*.py"))
+    if not path.name.startswith("_")
+]
 
 settings.register_profile(
     "platinum",
