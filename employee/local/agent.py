@@ -84,6 +84,7 @@ class LocalAgent:
         self.wake = threading.Event()
         self.executor = Executor(email=self._email, odoo=self._odoo, social=self._social)
         self._clients: dict[str, ToolClient] = {}
+        self._clients_lock = threading.Lock()
         self._retries: dict[str, _Retry] = {}
         self._alerts: list[str] = []
         self._cloud_health: dict[str, Any] = {}
@@ -113,6 +114,7 @@ class LocalAgent:
         observer.schedule(_Wake(self.wake), str(cfg.vault), recursive=True)
         observer.start()
         remote = self.replica.watch_remote(self.wake.set)
+        threading.Thread(target=self._warm_up, name="warm-up", daemon=True).start()
         print(
             json.dumps({"agent": "local", "pid": os.getpid(), "health_url": health.url}),
             flush=True,
@@ -403,9 +405,19 @@ class LocalAgent:
 
     # -- MCP servers (started on first use) -----------------------------------------------------
     def _client(self, name: str, module: str, mode: str, env: dict[str, str]) -> ToolClient:
-        if name not in self._clients:
-            self._clients[name] = ToolClient(module, ["--mode", mode], env=env)
-        return self._clients[name]
+        with self._clients_lock:
+            if name not in self._clients:
+                self._clients[name] = ToolClient(module, ["--mode", mode], env=env)
+            return self._clients[name]
+
+    def _warm_up(self) -> None:
+        """Start the email MCP server before the first approval needs it."""
+        if self.config.smtp is None or self.config.imap is None:
+            return
+        try:
+            self._email().tools()
+        except EmployeeError as exc:
+            self._last_error = f"email server warm-up: {exc}"
 
     def _email(self) -> ToolClient:
         cfg = self.config
