@@ -22,7 +22,7 @@ from harness.errors import HarnessError
 from harness.process import ManagedProcess
 from harness.timeline import Timeline
 
-__all__ = ["AgentHandle", "HumanActor", "MailActor", "OdooActor"]
+__all__ = ["AgentHandle", "HumanActor", "MailActor", "OdooActor", "SocialActor"]
 
 
 class MailActor:
@@ -92,6 +92,25 @@ class OdooActor:
 
     def records(self, model: str, domain: list[Any] | None = None) -> list[dict[str, Any]]:
         return list(self.client.records(model, domain or []))
+
+
+class SocialActor:
+    """The fake social API: its URL and what was published (read over its own HTTP API)."""
+
+    def __init__(self, ready: dict[str, Any]) -> None:
+        self.ready = ready
+        self.url: str = ready["url"]
+        self._tokens = {t["name"]: t["token"] for t in ready.get("tokens", [])}
+
+    def posts(self) -> list[dict[str, Any]]:
+        """Every post the API holds, as the publishing token sees them."""
+        request = urllib.request.Request(  # noqa: S310 - loopback http
+            f"{self.url}/v1/posts", headers={"Authorization": f"Bearer {self._tokens['local']}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            data = json.loads(response.read())
+        posts: list[dict[str, Any]] = data.get("data", [])
+        return posts
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from employee.sync import init_remote
 from fakes.mail import MailApiClient
 from fakes.odoo import FakeOdooClient
-from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor
+from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor, SocialActor
 
 if TYPE_CHECKING:
     from harness.world import World
@@ -61,14 +61,31 @@ def bootstrap_world(world: World) -> None:
     odoo_ready = dict(odoo.ready or {})
     world.odoo = OdooActor(odoo_ready, FakeOdooClient(odoo_ready["test_api"]))
 
+    cloud_social = world.new_secret("social-read")
+    local_social = world.new_secret("social-publish")
+    social = world.spawn(
+        "social",
+        world.python_module(
+            "fakes.social",
+            "--port",
+            "0",
+            "--token",
+            f"cloud:{cloud_social}:read",
+            "--token",
+            f"local:{local_social}:publish",
+        ),
+    )
+    world.social = SocialActor(dict(social.ready or {}))
+
     init_remote(world.remote_path)
     world.links.mkdir(parents=True, exist_ok=True)
     world.timeline.record("harness", "remote_ready", str(world.remote_path))
 
     handles = {}
     for name in ("cloud", "local"):
+        token = cloud_social if name == "cloud" else local_social
         handles[name] = _prepare_agent(
-            world, name, mail_ready, odoo_ready, cloud_mail_pw, local_mail_pw
+            world, name, mail_ready, odoo_ready, cloud_mail_pw, local_mail_pw, token
         )
     world.cloud = handles["cloud"]
     world.local = handles["local"]
@@ -84,6 +101,7 @@ def _prepare_agent(
     odoo_ready: dict[str, Any],
     cloud_mail_pw: str,
     local_mail_pw: str,
+    social_token: str,
 ) -> AgentHandle:
     opts = world.options
     home = world.root / name
@@ -99,6 +117,7 @@ def _prepare_agent(
     mail_pw = world.write_secret(
         secrets_dir / "mail_password", cloud_mail_pw if name == "cloud" else local_mail_pw
     )
+    social_file = world.write_secret(secrets_dir / "social_token", social_token)
     imap: dict[str, Any] = {
         "host": mail_ready["host"],
         "port": mail_ready["imap_port"],
@@ -121,6 +140,7 @@ def _prepare_agent(
             "secret_file": str(odoo_secret),
             "role": role,
         },
+        "social": {"url": world.social.url, "token_file": str(social_file)},
         "mail_from": opts.owner,
         "message_id_domain": opts.message_id_domain,
         "timing": {

@@ -30,7 +30,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 
 from fakes.mail import MailApiClient
-from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor
+from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor, SocialActor
 from harness.errors import HarnessError, WorldStartupError
 from harness.process import ManagedProcess, ProcessGroup
 from harness.remote import RemoteView
@@ -81,6 +81,7 @@ class World:
         self.links = self.root / "links"
         self.mail: MailActor
         self.odoo: OdooActor
+        self.social: SocialActor
         self.cloud: AgentHandle
         self.local: AgentHandle
         self.human: HumanActor
