@@ -13,10 +13,12 @@ import os
 import signal
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from employee.local.inbox import note_task_id
 from employee.vault import Document, Vault, parse_document, render_document
 from harness.errors import HarnessError
 from harness.process import ManagedProcess
@@ -215,6 +217,30 @@ class HumanActor:
 
     def reject(self, task_id: str, *, action: str = "send_email") -> Path:
         return self._move(self._one(task_id, action), "Rejected", "rejected")
+
+    def request_post(
+        self,
+        topic: str,
+        *,
+        scheduled_for: datetime | None = None,
+        key_points: tuple[str, ...] = (),
+        hashtags: tuple[str, ...] = (),
+        note_name: str = "post request",
+    ) -> str:
+        """Drop a note asking for a post into ``Needs_Action/social/``; returns its task id."""
+        meta: dict[str, Any] = {"type": "social_post", "topic": topic}
+        if scheduled_for is not None:
+            meta["scheduled_for"] = scheduled_for
+        if hashtags:
+            meta["hashtags"] = list(hashtags)
+        body = "".join(f"- {point}\n" for point in key_points)
+        text = render_document(Document(meta, body))
+        rel = PurePosixPath("Needs_Action/social") / f"{note_name}.md"
+        target = self.local.vault_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self._timeline.record("human", "post_requested", topic[:60])
+        return note_task_id(rel, text)
 
     def _move(self, source: Path, folder: str, verb: str) -> Path:
         target_dir = self.local.vault_path / folder

@@ -34,6 +34,7 @@ from typing import Any
 from employee.brain import Handbook, MailFacts, Policy, RulesPolicy
 from employee.cloud.drafting import DraftingError, bundle_for
 from employee.cloud.ingest import ingest_op, quarantine_op
+from employee.cloud.social import social_bundle
 from employee.config import AgentConfig, read_secret
 from employee.errors import EmployeeError, ToolError
 from employee.health import HealthServer, Heartbeat
@@ -44,7 +45,10 @@ from employee.mcp.client import ToolClient
 from employee.sync import Replica, TxResult
 from employee.vault import Vault, claim_of, layout, new_update
 
-__all__ = ["CloudAgent"]
+__all__ = ["DRAFTED_DOMAINS", "CloudAgent"]
+
+#: The Needs_Action domains Cloud claims and drafts (finance work arrives by email).
+DRAFTED_DOMAINS = ("email", "social")
 
 log = logging.getLogger("employee.cloud")
 
@@ -216,18 +220,19 @@ class CloudAgent:
         assert rep is not None
         try:
             rep.sync()
-            for rel in rep.vault.list("Needs_Action/email"):
-                self._claim_and_draft(rel.stem)
+            for domain in DRAFTED_DOMAINS:
+                for rel in rep.vault.list(f"Needs_Action/{domain}"):
+                    self._claim_and_draft(domain, rel.stem)
             for rel in rep.vault.list("In_Progress/cloud"):
                 self._resume(rel.stem)
         except EmployeeError as exc:
             self._last_error = str(exc)
             log.warning("worker pass failed: %s", exc)
 
-    def _claim_and_draft(self, task_id: str) -> None:
+    def _claim_and_draft(self, domain: str, task_id: str) -> None:
         assert self.replica is not None
         lease = timedelta(seconds=self.config.timing.lease_seconds)
-        result = self.replica.claim("email", task_id, lease)
+        result = self.replica.claim(domain, task_id, lease)
         if result.status != "pushed":
             if result.status == "lost":
                 self.stats["claims_lost"] += 1
@@ -272,17 +277,28 @@ class CloudAgent:
             return
         handbook = _handbook(rep.vault)
         facts = _facts(task.meta, task.body, now)
+        ttl = timedelta(hours=self.config.timing.approval_ttl_hours)
         try:
-            mutation = bundle_for(
-                task_id=task_id,
-                task=task,
-                facts=facts,
-                policy=self.policy,
-                handbook=handbook,
-                now=now,
-                ttl=timedelta(hours=self.config.timing.approval_ttl_hours),
-                odoo=self._odoo_client,
-            )
+            if task.meta.get("domain") == "social":
+                mutation = social_bundle(
+                    task_id=task_id,
+                    task=task,
+                    policy=self.policy,
+                    handbook=handbook,
+                    now=now,
+                    ttl=ttl,
+                )
+            else:
+                mutation = bundle_for(
+                    task_id=task_id,
+                    task=task,
+                    facts=facts,
+                    policy=self.policy,
+                    handbook=handbook,
+                    now=now,
+                    ttl=ttl,
+                    odoo=self._odoo_client,
+                )
         except (DraftingError, ToolError) as exc:
             self._backoff(task_id, str(exc))
             lease = timedelta(seconds=self.config.timing.lease_seconds)

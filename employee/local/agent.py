@@ -38,6 +38,7 @@ from employee.config import AgentConfig, read_secret
 from employee.errors import DocumentError, EmployeeError
 from employee.health import HealthServer, Heartbeat
 from employee.local.executor import ACTION_DOMAIN, Executor, Result, action_type_of
+from employee.local.inbox import inbox_op
 from employee.local.ops import DashboardOp, FinishOp, IntentOp
 from employee.mail import stable_message_id
 from employee.mcp.client import ToolClient
@@ -164,6 +165,8 @@ class LocalAgent:
                 self._dashboard_due = True
             if not result.online:
                 return  # offline: never execute; the human's moves wait in the working tree
+            for note in self._human_notes():
+                self._take_in(note)
             for approved in rep.approvals_entered_by_me():
                 self._process_approved(PurePosixPath(approved))
             for rejected in rep.vault.list("Rejected"):
@@ -173,6 +176,31 @@ class LocalAgent:
         except EmployeeError as exc:
             self._last_error = str(exc)
             log.warning("pass failed: %s", exc)
+
+    # -- the human's inbox ------------------------------------------------------------------------
+    def _human_notes(self) -> list[PurePosixPath]:
+        """Notes the human created under ``Needs_Action/`` that are not committed yet."""
+        assert self.replica is not None
+        out = self.replica.git.run(
+            "ls-files", "--others", "--exclude-standard", "-z", "--", "Needs_Action"
+        ).stdout
+        return [PurePosixPath(p.decode("utf-8", "replace")) for p in out.split(b"\0") if p]
+
+    def _take_in(self, rel: PurePosixPath) -> None:
+        assert self.replica is not None
+        path = self.replica.vault.path(rel)
+        try:
+            if path.stat().st_size > 256 * 1024:
+                raise DocumentError("note too large", path=str(rel))
+            text = path.read_text(encoding="utf-8")
+            op = inbox_op(rel, text, now=utcnow())
+        except (OSError, UnicodeDecodeError, EmployeeError) as exc:
+            self._alert_once(f"note {rel.name} was not taken in: {exc}")
+            return
+        result = self.replica.transact(op)
+        if result.status in ("pushed", "lost"):
+            self._drop_visible(rel, text)
+            self._dashboard_due = True
 
     # -- approvals -------------------------------------------------------------------------------
     def _read(self, rel: PurePosixPath) -> tuple[Approval, str] | None:
