@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from employee.sync import Mutation, Replica, WriteOp, init_remote
 from employee.vault import new_task, render_document
@@ -34,6 +40,7 @@ STATS = {
     "reclaims": 0,
     "completions": 0,
     "lost": 0,
+    "stale_rejected": 0,
 }
 
 
@@ -85,33 +92,46 @@ class ClaimMachine(RuleBasedStateMachine):
             self.epoch[task] = result.value.claim_epoch
             self.beliefs[worker][task] = result.value.claim_epoch
 
-    @rule(worker=st.sampled_from(WORKERS), task=st.sampled_from(TASKS))
-    def complete(self, worker: str, task: str) -> None:
+    def _held(self) -> list[tuple[str, str]]:
+        return sorted((w, t) for w, tasks in self.beliefs.items() for t in tasks)
+
+    @precondition(lambda self: bool(self._held()))
+    @rule(data=st.data())
+    def complete(self, data: st.DataObject) -> None:
         STATS["calls"] += 1
-        held = self.beliefs[worker].get(task)
-        if held is None:
-            return
+        worker, task = data.draw(st.sampled_from(self._held()))
+        held = self.beliefs[worker][task]
         rep = self.reps[worker]
-        mutation = Mutation.of(moves=[(f"In_Progress/{rep.agent}/{task}.md",
-                                       f"Pending_Approval/email/{task}.md")])  # fmt: skip
+        mutation = Mutation.of(
+            moves=[(f"In_Progress/{rep.agent}/{task}.md", f"Pending_Approval/email/{task}.md")]
+        )
         result = rep.complete(task, held, mutation)
         if result.status == "pushed":
             assert held == self.epoch[task], "a stale epoch completed"
             assert task not in self.completed, "completed twice"
             self.completed[task] = held
             STATS["completions"] += 1
+        else:
+            STATS["stale_rejected"] += held != self.epoch[task]
         self.beliefs[worker].pop(task, None)
 
-    @rule(worker=st.sampled_from(WORKERS), task=st.sampled_from(TASKS))
-    def renew(self, worker: str, task: str) -> None:
+    @precondition(lambda self: bool(self._held()))
+    @rule(data=st.data())
+    def renew(self, data: st.DataObject) -> None:
         STATS["calls"] += 1
-        held = self.beliefs[worker].get(task)
-        if held is not None and self.reps[worker].renew(task, held, LEASE).status != "pushed":
+        worker, task = data.draw(st.sampled_from(self._held()))
+        held = self.beliefs[worker][task]
+        if self.reps[worker].renew(task, held, LEASE).status != "pushed":
             self.beliefs[worker].pop(task)
 
-    @rule(worker=st.sampled_from(WORKERS), task=st.sampled_from(TASKS))
-    def reclaim(self, worker: str, task: str) -> None:
+    def _claimed(self) -> list[str]:
+        return [t for t in TASKS if self.epoch[t] and t not in self.completed]
+
+    @precondition(lambda self: bool(self._claimed()))
+    @rule(worker=st.sampled_from(WORKERS), data=st.data())
+    def reclaim(self, worker: str, data: st.DataObject) -> None:
         STATS["calls"] += 1
+        task = data.draw(st.sampled_from(self._claimed()))
         result = self.reps[worker].reclaim(task, LEASE, timedelta(minutes=1))
         if result.status == "pushed":
             STATS["reclaims"] += 1
@@ -119,7 +139,7 @@ class ClaimMachine(RuleBasedStateMachine):
             self.epoch[task] = result.value.claim_epoch
             self.beliefs[worker][task] = result.value.claim_epoch
 
-    @rule(minutes=st.sampled_from([2, 10]))
+    @rule(minutes=st.sampled_from([3, 10]))
     def advance_clock(self, minutes: int) -> None:
         self.clock.now += timedelta(minutes=minutes)
 
