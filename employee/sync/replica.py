@@ -36,7 +36,7 @@ from employee.errors import (
     ZoneViolation,
 )
 from employee.sync._git import Git, hermetic_env
-from employee.sync.incoming import approval_origin, guard_incoming
+from employee.sync.incoming import approval_origin, check_incoming, guard_incoming
 from employee.sync.notify import RemoteWatcher
 from employee.sync.operations import (
     ClaimOp,
@@ -49,7 +49,7 @@ from employee.sync.operations import (
     RenewOp,
     record,
 )
-from employee.sync.policy import DEFAULT_SIZE_CAP, check_changes, parse_raw_diff
+from employee.sync.policy import DEFAULT_SIZE_CAP, Violation, check_changes, parse_raw_diff
 from employee.sync.queue import OfflineQueue, PendingLog
 from employee.sync.results import SyncResult, TxResult, utcnow
 from employee.sync.worktree import advance_worktree
@@ -148,6 +148,10 @@ class Replica:
         with self._lock:
             rels = [str(p) for p in self.vault.list("Approved")]
             return [r for r in rels if approval_origin(self.git, r) in ("worktree", self.agent)]
+
+    def check_incoming(self, old_tip: str, new_tip: str) -> list[Violation]:
+        """Zone violations in commits between two tips that this agent did not write."""
+        return check_incoming(self.txgit, old_tip, new_tip, me=self.agent).violations
 
     # -- propagation ------------------------------------------------------------------------
 

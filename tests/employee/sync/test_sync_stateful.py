@@ -100,6 +100,9 @@ class ClaimMachine(RuleBasedStateMachine):
     def complete(self, data: st.DataObject) -> None:
         STATS["calls"] += 1
         worker, task = data.draw(st.sampled_from(self._held()))
+        if data.draw(st.booleans()):  # paused: the holder keeps its belief while time passes
+            self.clock.now += LEASE * 2
+            return
         held = self.beliefs[worker][task]
         rep = self.reps[worker]
         mutation = Mutation.of(

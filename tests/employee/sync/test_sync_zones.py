@@ -73,3 +73,14 @@ def test_forged_approval_is_quarantined_by_local(tmp_path, raw_clone, make_repli
     # the human's own approval (a working-tree change) stays executable
     (local.path / "Approved/APPROVAL_mine.md").write_text("---\nid: mine\n---\nok\n")
     assert local.approvals_entered_by_me() == ["Approved/APPROVAL_mine.md"]
+
+
+def test_check_incoming_names_the_offending_commit(tmp_path, raw_clone, make_replica):
+    open_remote = init_remote(tmp_path / "open2.git", protect=False)
+    local = make_replica("local", remote_url=open_remote)
+    before = local.tip()
+    assert raw_clone(open_remote, "cloud").commit_and_push({"Dashboard.md": NOTE})
+    local.sync()
+    violations = local.check_incoming(before, local.tip())
+    assert [(v.kind, v.path) for v in violations] == [("zone", "Dashboard.md")]
+    assert violations[0].commit
