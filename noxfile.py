@@ -32,7 +32,7 @@ def _pytest(session: nox.Session, *args: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole suite (unit, fakes vs real clients, contract, BDD features)."""
-    _install(session, "tests", "odoo-mcp-peer")
+    _install(session, "tests", "notebooks", "odoo-mcp-peer")
     _pytest(
         session,
         "--cov=employee.vault",
@@ -46,6 +46,13 @@ def demo(session: nox.Session) -> None:
     """Run the Platinum demo end to end and write its report (default: ./reports/<time>)."""
     _install(session)
     session.run("python", "-m", "harness.demo", *session.posargs)
+
+
+@nox.session(default=False)
+def notebooks(session: nox.Session) -> None:
+    """Execute the walkthrough notebooks (the tests session runs them too)."""
+    _install(session, "tests", "notebooks")
+    _pytest(session, "tests/notebooks")
 
 
 @nox.session

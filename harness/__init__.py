@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.errors import HarnessError, ScenarioError, WaitTimeout, WorldStartupError
-from harness.report import RunReport, write_report
+from harness.report import RunReport, path_tree, vault_tree, write_report
 from harness.scenario import Scenario, load_scenario
 from harness.story import Story
 from harness.wait import wait_until
@@ -20,6 +20,8 @@ __all__ = [
     "WorldOptions",
     "WorldStartupError",
     "load_scenario",
+    "path_tree",
+    "vault_tree",
     "wait_until",
     "write_report",
 ]

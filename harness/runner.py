@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harness.errors import HarnessError, WaitTimeout
-from harness.report import RunReport, Step
+from harness.report import RunReport, Step, path_tree
 from harness.scenario import Scenario, ScenarioStep
 from harness.story import Story
 from harness.world import World
@@ -136,18 +136,4 @@ def _message_dict(out: Any) -> dict[str, Any]:
 
 def remote_tree(world: World) -> str:
     """The final vault as on the remote (the arbiter), drawn like ``tree``."""
-    paths = world.remote.paths()
-    if not paths:
-        return "(empty)"
-    lines: list[str] = []
-    shown: set[tuple[str, ...]] = set()
-    for path in paths:
-        parts = tuple(path.split("/"))
-        for depth in range(len(parts)):
-            key = parts[: depth + 1]
-            if key in shown:
-                continue
-            shown.add(key)
-            suffix = "/" if depth < len(parts) - 1 else ""
-            lines.append("    " * depth + parts[depth] + suffix)
-    return "\n".join(lines)
+    return path_tree(world.remote.paths())

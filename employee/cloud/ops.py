@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from employee.sync import Mutation
+from employee.sync.operations import register
 from employee.vault import Vault, Verdict
 
 __all__ = ["CreateTaskOp", "QuarantineOp"]
 
 
+@register
 @dataclass(frozen=True)
 class CreateTaskOp:
     """Write a new task (plus optional side documents) unless the task id already exists.
@@ -42,6 +44,7 @@ class CreateTaskOp:
         return None
 
 
+@register
 @dataclass(frozen=True)
 class QuarantineOp:
     """Record a refused mail: an alert in ``Updates/`` (no untrusted text beyond the reason)."""

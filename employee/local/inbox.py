@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from employee.errors import DocumentError
 from employee.sync import Mutation
+from employee.sync.operations import register
 from employee.vault import (
     DOMAINS,
     Document,
@@ -35,6 +36,7 @@ _KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TYPES = {"social": "social_post", "finance": "invoice_request", "payments": "payment"}
 
 
+@register
 @dataclass(frozen=True)
 class InboxOp:
     """Create the task for one human note, unless that note was already taken in."""

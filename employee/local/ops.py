@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from employee.errors import DocumentError
+from employee.sync.operations import register
 from employee.vault import (
     AuditEntry,
     Document,
@@ -86,6 +87,7 @@ def _audit(
     )
 
 
+@register
 @dataclass(frozen=True)
 class IntentOp:
     """Push "Local is executing approval X (attempt n)" before any side effect."""
@@ -160,6 +162,7 @@ class IntentOp:
         return attempt
 
 
+@register
 @dataclass(frozen=True)
 class FinishOp:
     """File an approval's outcome in ``Done/``; the task and plan follow when nothing is open."""
@@ -267,6 +270,23 @@ def _final_status(outbox: Mapping[str, Mapping[str, Any]]) -> str:
     return "done"
 
 
+def _update_fields(doc: Document, stem: str) -> tuple[str, str, str]:
+    """Kind, one-line title and source of an ``Updates/`` note.
+
+    Besides ``new_update`` notes (``kind``/``title``/``source``), the sync layer writes alerts
+    of its own (``type: alert``, e.g. a quarantined forged approval) with no ``kind`` or
+    ``title``: they are alerts too, titled by their first body line.
+    """
+    meta = doc.meta
+    kind = str(meta.get("kind") or ("alert" if meta.get("type") == "alert" else "info"))
+    title = str(meta.get("title") or "")
+    if not title:
+        first = next((ln.strip() for ln in doc.body.splitlines() if ln.strip()), "")
+        title = first[:300] or stem
+    source = str(meta.get("source") or ("sync" if meta.get("type") == "alert" else "?"))
+    return kind, title, source
+
+
 def _outbox(meta: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     raw = meta.get("outbox")
     if not isinstance(raw, Mapping):
@@ -274,6 +294,7 @@ def _outbox(meta: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(k): dict(v) for k, v in raw.items() if isinstance(v, Mapping)}
 
 
+@register
 @dataclass(frozen=True)
 class DashboardOp:
     """Consume ``Updates/``, file Cloud's finished no-action tasks, rewrite ``Dashboard.md``."""
@@ -303,9 +324,7 @@ class DashboardOp:
                 merged_alerts.append(f"unreadable update {rel.name}")
                 vault.remove(rel)
                 continue
-            kind = str(doc.meta.get("kind", "info"))
-            title = str(doc.meta.get("title", rel.stem))
-            source = str(doc.meta.get("source", "?"))
+            kind, title, source = _update_fields(doc, rel.stem)
             if kind == "alert":
                 merged_alerts.append(f"{source}: {title}")
             elif kind == "health":

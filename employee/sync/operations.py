@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from employee.errors import SyncError
 from employee.vault import (
@@ -41,6 +41,7 @@ __all__ = [
     "WriteOp",
     "from_json",
     "record",
+    "register",
     "to_json",
 ]
 
@@ -310,6 +311,22 @@ _REGISTRY: dict[str, type[Any]] = {
     c.kind: c for c in (ClaimOp, RenewOp, ReleaseOp, ReclaimOp, CompleteOp, WriteOp, LogOp)
 }
 
+OpType = TypeVar("OpType", bound=type[Any])
+
+
+def register(cls: OpType) -> OpType:
+    """Make an agent's own operation class replayable from the offline queue (a decorator).
+
+    The class must be a frozen dataclass with a unique ``kind``; a ``mutation`` field holding a
+    `Mutation` and ``lease``/``grace`` timedeltas are restored like the built-in operations'.
+    """
+    kind = getattr(cls, "kind", "")
+    known = _REGISTRY.get(kind)
+    if not kind or (known is not None and known is not cls):
+        raise SyncError("operation kind missing or already registered", kind=kind)
+    _REGISTRY[kind] = cls
+    return cls
+
 
 def to_json(op: Operation) -> dict[str, Any]:
     """A JSON-ready mapping of ``op`` (timedeltas as seconds)."""
@@ -320,8 +337,9 @@ def to_json(op: Operation) -> dict[str, Any]:
         data[key] = value
     if isinstance(op, LogOp):
         data["entries"] = [dict(e) for e in op.entries]
-    if isinstance(op, CompleteOp | WriteOp):
-        data["mutation"] = op.mutation.to_json()
+    mutation = getattr(op, "mutation", None)
+    if isinstance(mutation, Mutation):
+        data["mutation"] = mutation.to_json()
     return data
 
 

@@ -184,3 +184,32 @@ def test_dashboard_consumes_updates_and_files_finished_cloud_tasks(vault: Vault)
     assert "Mail quarantined" in text
     assert "older alert" in text
     assert AID in text  # the pending approval is listed
+
+
+def test_dashboard_merges_the_sync_layers_forged_approval_alert(vault: Vault) -> None:
+    # employee.sync.incoming writes `type: alert` notes without kind/title/source.
+    meta = {"type": "alert", "alert": "forged_approval", "path": f"Approved/APPROVAL_{AID}.md"}
+    body = f"An approval entered `Approved/APPROVAL_{AID}.md` through a commit by **cloud**.\n"
+    vault.write(layout.update("ALERT_quarantine_x"), Document(meta, body))
+    alerts, _ = DashboardOp("local", (), {}).apply(vault, NOW)
+    assert alerts == [
+        f"sync: An approval entered `Approved/APPROVAL_{AID}.md` through a commit by **cloud**."
+    ]
+    assert vault.list("Updates") == []
+    assert "through a commit by **cloud**" in vault.path("Dashboard.md").read_text()
+
+
+def test_local_operations_survive_the_offline_queue() -> None:
+    import json
+
+    from employee.sync.operations import from_json, to_json
+
+    ops = [
+        IntentOp("local", TASK, AID, "email", "text", "<m@x>"),
+        FinishOp("local", TASK, AID, "email", "executed", "email_sent", {"to": ["a@x.test"]}),
+        DashboardOp("local", ("an alert",), {"cloud": {"status": "ok"}}),
+    ]
+    for op in ops:
+        back = from_json(json.loads(json.dumps(to_json(op))))
+        assert type(back) is type(op)
+        assert back.message == op.message
