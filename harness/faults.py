@@ -20,8 +20,8 @@ from typing import Any
 
 from employee.vault import approval_id_for, parse_document
 from fakes.mail import ImapFault, SmtpFault
-from harness.errors import HarnessError
 from harness.actors import AgentHandle
+from harness.errors import HarnessError
 from harness.hostile import HostileMail
 from harness.scenario import SeedMail
 from harness.world import World, git

@@ -1,7 +1,7 @@
 """The hostile mail catalogue: each case built as the raw bytes an attacker would send.
 
-Pure builders, no I/O: ``catalogue(token)`` returns one :class:`HostileMail` per case, each
-with a unique Message-ID (``token`` keeps two worlds apart), a canary string that must never
+Pure builders, no I/O: ``catalogue(tag)`` returns one :class:`HostileMail` per case, each
+with a unique Message-ID (``tag`` keeps two worlds apart), a canary string that must never
 reach the vault when the mail is quarantined, and the outcome the Cloud agent owes it:
 
 - ``task``: parsed into a normal task; its frontmatter has only the task keys (see
@@ -210,21 +210,21 @@ _BUILDERS: Mapping[str, tuple[Expect, Any]] = {
 }
 
 
-def build(name: str, token: str = "t0") -> HostileMail:
-    """The hostile mail ``name`` (one of :data:`CASES`), unique to ``token``."""
+def build(name: str, tag: str = "t0") -> HostileMail:
+    """The hostile mail ``name`` (one of :data:`CASES`), unique to ``tag``."""
     if name not in _BUILDERS:
         raise KeyError(f"unknown hostile case {name!r} (known: {', '.join(CASES)})")
     expect, builder = _BUILDERS[name]
     slug = name.replace("_", "-")
-    message_id = f"<hostile-{slug}-{token}@attacker.test>"
-    canary = f"CANARY-{slug}-{token}"
+    message_id = f"<hostile-{slug}-{tag}@attacker.test>"
+    canary = f"CANARY-{slug}-{tag}"
     raw: bytes = builder(message_id, canary)
     return HostileMail(name, raw, message_id, expect, canary)
 
 
-def catalogue(token: str = "t0") -> list[HostileMail]:
+def catalogue(tag: str = "t0") -> list[HostileMail]:
     """Every hostile case, in :data:`CASES` order."""
-    return [build(name, token) for name in CASES]
+    return [build(name, tag) for name in CASES]
 
 
 def frontmatter_problems(meta: Mapping[str, Any], case: HostileMail) -> list[str]:

@@ -109,7 +109,8 @@ def remote_gone(world: World) -> None:
 
 @when(parsers.parse('the human approves the reply to "{name}" while the remote is unreachable'))
 def approve_offline(story: Story, world: World, name: str) -> None:
-    assert not world.local.online and not world.cloud.online
+    assert not world.local.online
+    assert not world.cloud.online
     story.approve(name)
 
 
@@ -147,4 +148,5 @@ def approve_then(story: Story, name: str) -> None:
 @then("the remote holds one copy of every task")
 def one_copy(world: World) -> None:
     copies = faults.task_files(world)
-    assert copies and set(copies.values()) == {1}, copies
+    assert copies
+    assert set(copies.values()) == {1}, copies
