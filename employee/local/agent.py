@@ -224,7 +224,10 @@ class LocalAgent:
             return
         domain = ACTION_DOMAIN.get(approval.action, "email")
         now = utcnow()
-        if is_expired(approval, now):
+        # Expiry is decided when the human's move is first seen; once Local's intent is pushed
+        # (the file is committed in Approved/) the approval was accepted in time, and a resumed
+        # attempt must finish it (the Sent check keeps a resend from duplicating the mail).
+        if is_expired(approval, now) and not self._committed(rel):
             self._finish(
                 approval,
                 domain,
@@ -355,12 +358,17 @@ class LocalAgent:
         log.info("%s %s: %s", outcome, approval.approval_id, tx.status)
         return bool(tx)
 
+    def _committed(self, rel: PurePosixPath) -> bool:
+        """Is ``rel`` in the commit the visible tree shows (not just the human's copy)?"""
+        assert self.replica is not None
+        tracked = self.replica.git.run("ls-files", "--error-unmatch", str(rel), check=False)
+        return tracked.returncode == 0
+
     def _drop_visible(self, rel: PurePosixPath, text: str) -> None:
         """Remove the human's moved copy once its decision is recorded (if still unchanged)."""
         assert self.replica is not None
         path = self.replica.vault.path(rel)
-        tracked = self.replica.git.run("ls-files", "--error-unmatch", str(rel), check=False)
-        if tracked.returncode == 0:
+        if self._committed(rel):
             return
         try:
             if path.read_text(encoding="utf-8") == text:
