@@ -19,6 +19,7 @@ from employee.brain.facts import (
     rule_headers,
 )
 from employee.brain.handbook import Handbook, Tone
+from employee.brain.payment import PaymentNotice, parse_payment_notice
 from employee.brain.policy import Policy, RulesPolicy
 from employee.brain.posts import PostRequestError
 from employee.brain.rules import RulesConfig
@@ -30,6 +31,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceRequest",
     "MailFacts",
+    "PaymentNotice",
     "Policy",
     "PostDraft",
     "PostRequest",
@@ -40,5 +42,6 @@ __all__ = [
     "Tone",
     "Triage",
     "header_map",
+    "parse_payment_notice",
     "rule_headers",
 ]

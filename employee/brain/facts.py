@@ -9,7 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from employee.brain.payment import PaymentNotice
 
 __all__ = [
     "RULE_HEADERS",
@@ -26,7 +29,7 @@ __all__ = [
     "rule_headers",
 ]
 
-Category = Literal["reply_needed", "invoice_request", "newsletter", "spam"]
+Category = Literal["reply_needed", "invoice_request", "payment_notice", "newsletter", "spam"]
 Priority = Literal["high", "normal", "low"]
 
 
@@ -183,6 +186,7 @@ class Triage:
 
     ``escalation`` names why the owner must handle the mail personally (legal, complaint,
     data request, possible fraud); escalated mail gets no draft, like newsletters and spam.
+    ``payment`` is set for a ``payment_notice`` (a customer saying they paid an invoice).
     """
 
     category: Category
@@ -190,6 +194,7 @@ class Triage:
     reasons: tuple[str, ...]
     invoice: InvoiceRequest | None = None
     escalation: str | None = None
+    payment: PaymentNotice | None = None
 
     @property
     def wants_reply(self) -> bool:

@@ -179,6 +179,12 @@ def plan_markdown(mail: MailFacts, triage: Triage) -> str:
             "- [ ] Wait for approval of the reply",
             "- [ ] Send the reply (Local, after approval)",
         ]
+    elif triage.category == "payment_notice" and triage.payment is not None:
+        lines += [
+            f"- [ ] Look up invoice {triage.payment.invoice_ref} in Odoo (read only)",
+            "- [ ] Ask the owner to approve registering the payment",
+            "- [ ] Register the payment in Odoo (Local, after approval)",
+        ]
     elif triage.wants_reply:
         lines += [
             "- [ ] Draft a reply that answers the request",

@@ -14,6 +14,7 @@ from employee.brain.invoice import (
     mentions_invoice_request,
     parse_invoice_request,
 )
+from employee.brain.payment import parse_payment_notice
 
 __all__ = [
     "RulesConfig",
@@ -156,7 +157,7 @@ def _partner_name(mail: MailFacts) -> str:
 
 
 def triage_mail(mail: MailFacts, handbook: Handbook, config: RulesConfig) -> Triage:
-    """Apply the rules in order: spam, newsletter, invoice request, otherwise a reply."""
+    """Apply the rules in order: spam, newsletter, payment notice, invoice request, reply."""
     vip = handbook.is_vip(mail.from_addr)
     score, spam = spam_reasons(mail, config)
     if not vip and score >= config.spam_threshold:
@@ -174,6 +175,12 @@ def triage_mail(mail: MailFacts, handbook: Handbook, config: RulesConfig) -> Tri
     reasons = [*bulk, *urgent]
     if spam:
         reasons.append(f"spam score {score} below threshold {config.spam_threshold}")
+    notice = parse_payment_notice(mail.subject, mail.body_text[: config.max_scan_chars])
+    if notice is not None:
+        reasons.append(f"payment notice for invoice {notice.invoice_ref}")
+        if escalation is None:
+            reasons.append("a payment registration needs the owner's approval")
+        return Triage("payment_notice", priority, tuple(reasons), None, escalation, notice)
     if is_incoming_bill(text):
         reasons.append("incoming bill (an invoice addressed to us): reply, do not invoice")
     elif mentions_invoice_request(text):

@@ -2,7 +2,8 @@
 
 `bundle_for` asks the policy for a triage, a plan and a draft, creates the draft invoice in
 Odoo for invoice requests (through the draft-mode Odoo MCP server: idempotent per task id, so a
-retry after a crash finds the same invoice), and returns one `Mutation`: the plan, the approval
+retry after a crash finds the same invoice), looks up the invoice a payment notice names
+(`employee.cloud.payments`), and returns one `Mutation`: the plan, the approval
 request(s), the ``Updates/`` signal, and the task itself marked ``awaiting_approval`` with
 ``executor: local`` (so no Cloud worker ever reclaims work whose side effect Local owns).
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from employee.brain import Handbook, MailFacts, Policy, Triage
 from employee.cloud.documents import plan_document, reply_bundle, threading_of
+from employee.cloud.payments import payment_bundle
 from employee.errors import EmployeeError
 from employee.mail import reply_subject
 from employee.mcp.client import ToolClient
@@ -62,6 +64,18 @@ def bundle_for(
     if triage.category == "invoice_request" and triage.invoice is not None and draft is not None:
         writes.update(
             _invoice_bundle(task_id, task_meta, triage, draft.body, plan_text, now, ttl, odoo)
+        )
+    elif triage.category == "payment_notice" and triage.payment and not triage.escalation:
+        writes.update(
+            payment_bundle(
+                task_id=task_id,
+                task_meta=task_meta,
+                triage=triage,
+                plan_text=plan_text,
+                now=now,
+                ttl=ttl,
+                odoo=odoo,
+            )
         )
     elif draft is not None:
         bundle = reply_bundle(
