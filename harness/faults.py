@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from employee.vault import approval_id_for, parse_document
+from employee.vault import approval_id_for, parse_document, task_id_for
 from fakes.mail import ImapFault, SmtpFault
 from harness.actors import AgentHandle
 from harness.errors import HarnessError
@@ -44,6 +44,8 @@ __all__ = [
     "offline_with_queue",
     "outbox_entry",
     "parse_status_kb",
+    "path_problems",
+    "quarantine_problems",
     "restart_imap",
     "restore_remote",
     "sent_copies",
@@ -228,7 +230,10 @@ class Ingested:
 
 def deliver_hostile(world: World, case: HostileMail) -> float:
     """Deliver the raw bytes to the owner's INBOX; returns the monotonic delivery time."""
-    world.mail.deliver(sender="", subject=case.name, body="", raw=case.raw)
+    # Straight to the mail server's API: ``MailActor.deliver(raw=...)`` parses the whole
+    # message for its Message-ID, and the stdlib parser recurses out on deep MIME nesting.
+    world.mail.api.deliver(case.raw, to=world.mail.owner)
+    world.timeline.record("mail", "mail_delivered", case.message_id, subject=case.name)
     return time.monotonic()
 
 
@@ -261,6 +266,36 @@ def wait_ingested(
         max_interval=0.2,
     )
     return Ingested(case, str(path), time.monotonic() - delivered)
+
+
+def quarantine_problems(world: World, case: HostileMail) -> list[str]:
+    """What is missing for a quarantined mail: audit entry, alert, private copy, no task."""
+    problems = []
+    audited = [
+        e
+        for e in world.remote.audit_entries("cloud")
+        if e.get("action_type") == "mail_quarantined" and e.get("task_id") == case.task_id
+    ]
+    if len(audited) != 1:
+        problems.append(f"{len(audited)} mail_quarantined entries for {case.name}")
+    alert = f"Updates/{case.task_id}--quarantined.md"
+    if not git(f"--git-dir={world.remote_path}", "log", "--format=%H", "main", "--", alert):
+        problems.append(f"no alert {alert} was ever pushed")
+    kept = world.cloud.state_dir / "quarantine" / f"{case.digest[:32]}.eml"
+    if not kept.is_file() or kept.read_bytes() != case.raw:
+        problems.append(f"the raw bytes are not kept in {kept}")
+    if task_copies(world, task_id_for("email", case.message_id)):
+        problems.append("a task was created as well")
+    return problems
+
+
+def path_problems(world: World) -> list[str]:
+    """Remote paths that look like a traversal or an attachment written as a file."""
+    return [
+        path
+        for path in world.remote.paths()
+        if ".." in path.split("/") or "\\" in path or path.rsplit("/", 1)[-1] == "passwd"
+    ]
 
 
 # -- memory ---------------------------------------------------------------------------------------

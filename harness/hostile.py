@@ -25,6 +25,7 @@ __all__ = [
     "CASES",
     "OPTIONAL_TASK_KEYS",
     "TASK_KEYS",
+    "TRAVERSAL_FILENAMES",
     "HostileMail",
     "build",
     "catalogue",
@@ -62,6 +63,9 @@ INJECTED_KEYS = ("approved_by", "executor")
 SENDER = b"From: Mallory <mallory@attacker.test>\r\n"
 TO = b"To: owner@platinum.test\r\n"
 DATE = b"Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
+
+#: Attachment file names that try to climb out of any folder they are saved in.
+TRAVERSAL_FILENAMES = ("../../../../etc/passwd", "..\\..\\secrets\\cloud.token", "../Approved/x.md")
 
 CASES = (
     "crlf_subject",
@@ -139,12 +143,11 @@ def _frontmatter_subject(mid: str, canary: str) -> bytes:
 
 def _traversal_attachment(mid: str, canary: str) -> bytes:
     boundary = "b-traversal"
-    names = ("../../../../etc/passwd", "..\\..\\secrets\\cloud.token", "../Approved/x.md")
     parts = [
         f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
         f"Please see the attachments. {canary}\r\n"
     ]
-    for name in names:
+    for name in TRAVERSAL_FILENAMES:
         parts.append(
             f"--{boundary}\r\nContent-Type: application/octet-stream\r\n"
             f'Content-Disposition: attachment; filename="{name}"\r\n'
