@@ -30,7 +30,7 @@ import yaml
 
 from employee.config import load_config, read_secret
 from employee.sync import Mutation, Replica, TxResult, WriteOp
-from employee.vault import layout, new_id, new_task
+from employee.vault import layout, new_id, new_task, parse_document
 from harness.actors import AgentHandle
 from harness.errors import HarnessError
 from harness.world import World
@@ -38,6 +38,7 @@ from harness.world import World
 __all__ = [
     "Canaries",
     "CloudWorker",
+    "Contest",
     "ManualClock",
     "ReplicaHandle",
     "attach_replica",
@@ -46,8 +47,10 @@ __all__ = [
     "children_of",
     "claim_commits",
     "cloud_mcp_env",
+    "contest",
     "environ_of",
     "force_push",
+    "held_on_remote",
     "plant_canaries",
     "race",
     "secret_values",
@@ -160,6 +163,49 @@ def race(handles: Sequence[ReplicaHandle], op: Callable[[Replica], TxResult]) ->
     if errors or any(t.is_alive() for t in threads):
         raise HarnessError(f"a racing replica failed: {errors!r}")
     return [r for r in results if r is not None]
+
+
+@dataclass
+class Contest:
+    """Two harness replicas and the one task they contend for (``last``: latest result)."""
+
+    task_id: str
+    domain: str
+    first: ReplicaHandle
+    second: ReplicaHandle
+    last: TxResult | None = None
+
+    def marker(self, who: str) -> str:
+        return f"drafted by {who} for {self.task_id}"
+
+    def plan(self, who: str) -> Mutation:
+        """The plan a holder would write from its claim (marked so it can be traced)."""
+        rel = str(layout.plan(self.domain, self.task_id))
+        return Mutation.of({rel: f"---\ntype: plan\n---\n{self.marker(who)}\n"})
+
+
+def contest(
+    world: World,
+    first: tuple[str, str],
+    second: tuple[str, str],
+    *,
+    domain: str = "finance",
+) -> Contest:
+    """Attach replicas ``(name, agent)`` twice, seed one task, let both see it."""
+    a = attach_replica(world, *first)
+    b = attach_replica(world, *second)
+    task_id = seed_task(a, domain)
+    b.replica.sync()
+    return Contest(task_id, domain, a, b)
+
+
+def held_on_remote(world: World, task_id: str) -> list[tuple[str, str, int]]:
+    """``(path, claimed_by, claim_epoch)`` for every copy of ``task_id`` under ``In_Progress/``."""
+    held = []
+    for path in world.remote.find("In_Progress/", f"/{task_id}.md"):
+        meta = parse_document(world.remote.read_text(path)).meta
+        held.append((path, str(meta.get("claimed_by")), int(meta.get("claim_epoch", 0))))
+    return held
 
 
 # -- a second Cloud worker ------------------------------------------------------------------------
