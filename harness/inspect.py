@@ -6,7 +6,8 @@ Reads go to the bare remote (the arbiter) or an agent's folders, never to what a
   ``status`` (executed, rejected, expired, failed);
 - `approval_expires(remote, task_id)`: when a pending approval stops being executable;
 - `DashboardView`: ``Dashboard.md`` split into its sections (alerts, health, wikilinks);
-- `quarantined_files(agent)`: what an agent kept in its private quarantine folder.
+- `quarantined_files(agent)`: what an agent kept in its private quarantine folder;
+- `updates_pushed_by(remote, author)`: the ``Updates/`` notes an agent's commits touched.
 
 Writes model the outside world: `forge_commit` writes a commit straight into the bare remote
 (objects, then a compare-and-swap ``update-ref``), the way someone with access to the server
@@ -45,6 +46,7 @@ __all__ = [
     "push_as",
     "quarantined_files",
     "restore_approval",
+    "updates_pushed_by",
 ]
 
 _LINK = re.compile(r"\[\[([^\]|\\]+)")
@@ -93,6 +95,16 @@ def quarantined_files(agent: AgentHandle) -> list[Path]:
     """Every file in the agent's private quarantine folder (``<state>/quarantine``)."""
     folder = agent.state_dir / "quarantine"
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def updates_pushed_by(remote: RemoteView, author: str) -> list[str]:
+    """Every ``Updates/`` path that a commit by ``author`` added, in history order."""
+    added: list[str] = []
+    for commit in remote.commits():
+        if commit.author != author:
+            continue
+        added += [p for p in commit.paths if p.startswith("Updates/") and p not in added]
+    return added
 
 
 # -- the dashboard ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from harness.inspect import (
     push_as,
     quarantined_files,
     restore_approval,
+    updates_pushed_by,
 )
 from harness.remote import RemoteView
 from harness.timeline import Timeline
@@ -62,7 +63,10 @@ def test_the_hook_refuses_cloud_writing_approved_but_not_updates(remote: Path) -
     assert "Approved" in refused.output
     accepted = push_as(remote, "cloud", {"Updates/note.md": "---\nkind: info\n---\nhi\n"})
     assert accepted.accepted, accepted.output
-    assert RemoteView(remote).authors_of("Updates/note.md") == {"cloud"}
+    view = RemoteView(remote)
+    assert view.authors_of("Updates/note.md") == {"cloud"}
+    assert updates_pushed_by(view, "cloud") == ["Updates/note.md"]
+    assert updates_pushed_by(view, "local") == []
 
 
 def test_a_forged_commit_lands_on_main_authored_as_cloud(remote: Path) -> None:
