@@ -5,32 +5,44 @@
 - inspection: invoices by the task that asked for them, by name, and the payments on them,
   read through the fake's test API (the arbiter, like the remote is for the vault);
 - the backup drill: ``POST /web/database/backup`` and ``/web/database/restore`` with the
-  master password (the routes a real deployment's backup job uses), and a wipe in between.
+  master password (the routes a real deployment's backup job uses), and a wipe in between;
+- the finance side of the vault: a customer's payment notice, the human approving a finance
+  action, and what the remote holds for a task (tasks, approvals, Local's attempts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 from employee.odoo import InvoiceLine, OdooClient, OdooConfig
 from harness.errors import HarnessError
+from harness.scenario import SeedMail
+
+if TYPE_CHECKING:
+    from harness.remote import RemoteView
+    from harness.world import World
 
 __all__ = [
     "INVOICE_FIELDS",
     "BackupDrill",
     "ErpError",
     "OdooLike",
+    "approve_action",
+    "attempts_of",
     "backup",
+    "copies_on_remote",
     "database_exists",
     "executive_client",
     "invoice_for_task",
     "invoice_named",
     "invoice_named_id",
     "invoices",
+    "payment_notice_mail",
     "payments_on",
     "restore",
     "run_backup_drill",
@@ -192,3 +204,47 @@ def run_backup_drill(odoo: OdooLike, wipe: Any) -> BackupDrill:
     gone = not database_exists(odoo)
     restore(odoo, data)
     return BackupDrill(before, not gone, snapshot(odoo), len(data))
+
+
+# -- the finance side of the vault ---------------------------------------------------------------
+def payment_notice_mail(
+    ref: str, invoice_name: str, amount: float, *, currency: str = "EUR"
+) -> SeedMail:
+    """Anna's mail saying she paid ``invoice_name`` (a new Message-ID each delivery)."""
+    return SeedMail(
+        ref=ref,
+        from_addr="anna.keller@customer.test",
+        from_name="Anna Keller",
+        subject=f"Payment of invoice {invoice_name}",
+        body=(
+            f"Hello,\n\nwe have paid invoice {invoice_name} ({amount:,.2f} {currency}) today "
+            "by bank transfer.\n\nBest regards,\nAnna Keller\n"
+        ),
+    )
+
+
+def approve_action(world: World, task_id: str, action: str, timeout: float = 30.0) -> Path:
+    """Wait for the ``action`` approval of ``task_id`` in Local's tree; the human approves it."""
+    world.wait_for(
+        lambda: [p for p in world.human.pending_approvals(task_id) if f"--{action}" in p.name],
+        timeout=timeout,
+        describe=f"the {action} approval of {task_id} in Local's working tree",
+    )
+    return world.human.approve(task_id, action=action)
+
+
+def copies_on_remote(remote: RemoteView, task_id: str) -> tuple[list[str], list[str]]:
+    """The task files and approval files of ``task_id`` anywhere on the remote's tip."""
+    paths = remote.paths()
+    tasks = [p for p in paths if p.rsplit("/", 1)[-1] == f"{task_id}.md"]
+    approvals = [p for p in paths if p.rsplit("/", 1)[-1].startswith(f"APPROVAL_{task_id}--")]
+    return tasks, approvals
+
+
+def attempts_of(remote: RemoteView, approval_id: str) -> int:
+    """How many times Local announced it was executing ``approval_id`` (its pushed intents)."""
+    return sum(
+        1
+        for e in remote.audit_entries("local")
+        if e.get("action_type") == "approval_intent" and e.get("target") == approval_id
+    )
