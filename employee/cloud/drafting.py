@@ -61,7 +61,7 @@ def bundle_for(
     )
     writes: dict[str, Document | str] = {}
     in_progress = str(layout.in_progress("cloud", task_id))
-    if triage.category == "invoice_request" and triage.invoice is not None and draft is not None:
+    if _invoice_ready(triage) and draft is not None:
         writes.update(
             _invoice_bundle(task_id, task_meta, triage, draft.body, plan_text, now, ttl, odoo)
         )
@@ -110,6 +110,17 @@ def bundle_for(
         writes[str(layout.update(f"{task_id}--triaged"))] = note
     writes[in_progress] = Document(task_meta, task.body)
     return Mutation.of(writes)
+
+
+def _invoice_ready(triage: Triage) -> bool:
+    """An invoice request with every price known; otherwise the reply asks the sender first."""
+    request = triage.invoice
+    return (
+        triage.category == "invoice_request"
+        and request is not None
+        and not request.needs_human_input
+        and request.total is not None
+    )
 
 
 def _invoice_bundle(

@@ -176,3 +176,21 @@ def test_an_invoice_request_drafts_an_invoice_and_asks_twice(
     files = dict(again.files)
     post_again = files[str(layout.pending_approval("finance", f"{task_id}--post_invoice"))]
     assert f"invoice_id: {post.meta['invoice_id']}" in post_again
+
+
+def test_an_invoice_request_without_prices_asks_the_sender_instead_of_waiting(
+    vault: Vault,
+) -> None:
+    raw = raw_mail(
+        "Invoice for the workshop",
+        "Hello,\n\ncould you send us an invoice for the workshop last week?\n\nAnna",
+    )
+    task_id = ingest_and_claim(vault, raw)
+    draft(vault, task_id)  # no Odoo needed: nothing can be invoiced yet
+    (approval,) = vault.list("Pending_Approval/email")
+    assert approval.name == f"APPROVAL_{task_id}--send_email.md"
+    assert "unit prices" in vault.read(approval).body
+    task = vault.read(layout.in_progress("cloud", task_id))
+    assert task.meta["category"] == "invoice_request"
+    assert task.meta["status"] == "awaiting_approval"
+    assert vault.list("Pending_Approval/finance") == []
