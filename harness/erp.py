@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from employee.odoo import InvoiceLine, OdooClient, OdooConfig
+from employee.vault import Claim, claim_of, parse_document
 from harness.errors import HarnessError
 from harness.scenario import SeedMail
 
@@ -35,6 +36,7 @@ __all__ = [
     "approve_action",
     "attempts_of",
     "backup",
+    "claim_on_remote",
     "copies_on_remote",
     "database_exists",
     "executive_client",
@@ -248,3 +250,11 @@ def attempts_of(remote: RemoteView, approval_id: str) -> int:
         for e in remote.audit_entries("local")
         if e.get("action_type") == "approval_intent" and e.get("target") == approval_id
     )
+
+
+def claim_on_remote(remote: RemoteView, task_id: str, agent: str = "cloud") -> Claim | None:
+    """The claim recorded on ``In_Progress/<agent>/<task_id>.md`` at the remote's tip."""
+    rel = f"In_Progress/{agent}/{task_id}.md"
+    if not remote.has(rel):
+        return None
+    return claim_of(parse_document(remote.read_text(rel)).meta)

@@ -22,15 +22,17 @@ def burst(story: Story, seeded_mail: dict[str, SeedMail]) -> None:
     "Cloud is killed as soon as the first approval request reaches the remote",
     target_fixture="killed_pid",
 )
-def kill_cloud(world: World) -> int:
-    world.wait_for(lambda: world.remote.find("Pending_Approval/"), interval=0.005)
-    return world.crash("cloud")
+def kill_cloud(world: World) -> tuple[int, int]:
+    """Returns the killed pid and how many approval requests the remote held then."""
+    drafted = world.wait_for(lambda: world.remote.find("Pending_Approval/"), interval=0.005)
+    return world.crash("cloud"), len(drafted)
 
 
 @then("the supervisor restarts Cloud with a new pid")
-def restarted(world: World, killed_pid: int) -> None:
+def restarted(world: World, killed_pid: tuple[int, int]) -> None:
+    assert killed_pid[1] < len(BURST), "Cloud had drafted the whole burst before it was killed"
     world.wait_for(
-        lambda: world.cloud.health()["pid"] not in (killed_pid, None),
+        lambda: world.cloud.health()["pid"] not in (killed_pid[0], None),
         timeout=60,
         describe="Cloud answering its health endpoint from a new pid",
     )
@@ -63,7 +65,17 @@ def odoo_down(world: World) -> None:
 def holds_and_retries(story: Story, world: World, name: str) -> None:
     task_id = story.ref(name).task_id
     world.wait_for(lambda: task_id in world.cloud.health()["retrying"], timeout=60)
-    assert world.remote.has(f"In_Progress/cloud/{task_id}.md")
+    first = erp.claim_on_remote(world.remote, task_id)
+    assert first is not None
+    renewed = world.wait_for(
+        lambda: [
+            c
+            for c in [erp.claim_on_remote(world.remote, task_id)]
+            if c and c.lease_until > first.lease_until
+        ],
+        describe=f"Cloud renewing its lease on {task_id} while it retries",
+    )[0]
+    assert (renewed.claimed_by, renewed.claim_epoch) == ("cloud", first.claim_epoch)
     assert not world.remote.find("Pending_Approval/", task_id)
 
 
