@@ -51,6 +51,7 @@ __all__ = [
     "environ_of",
     "force_push",
     "held_on_remote",
+    "paste_note",
     "plant_canaries",
     "race",
     "secret_values",
@@ -278,42 +279,54 @@ def claim_commits(world: World, task_id: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Canaries:
-    """Unique secret-looking values and the files that carry them (paths relative to a vault)."""
+    """Unique secret-looking values and the files that carry them (paths relative to a vault).
+
+    ``note`` is the human's inbox note with a pasted API key: Local tries to take it in.
+    """
 
     values: tuple[str, ...]
     files: Mapping[str, bytes]
+    note: tuple[str, bytes]
     symlink: str = "Plans/email/secret-link.md"
 
     @classmethod
     def make(cls, tag: str, *, oversized: int = 2 * 1024 * 1024) -> Canaries:
         """One canary per kind of leak; each file also matches a scanner pattern."""
         token = secrets.token_hex(8)
-        v = [f"CANARY{n}{tag}{token}" for n in range(8)]
+        v = [f"CANARY{n}{tag}{token}" for n in range(7)]
         files = {
             ".env": f"SMTP_PASSWORD={v[0]}\n",
             "token.json": json.dumps({"refresh_token": v[1], "client_secret": v[1]}),
             "whatsapp-session/session.json": json.dumps({"WABrowserId": v[2], "noiseKey": v[2]}),
             "banking/credentials.txt": f"IBAN: DE89{v[3]}\npin = {v[3]}\n",
-            "Needs_Action/social/launch post.md": f"Launch post.\n\napi_key = sk-live-{v[4]}\n",
-            "Clients/Acme/.env": f"PAYMENT_TOKEN={v[5]}\n",
-            "Big notes.md": "x" * oversized + f"\npassword: {v[6]}\n",
+            "Clients/Acme/.env": f"PAYMENT_TOKEN={v[4]}\n",
+            "Big notes.md": "x" * oversized + f"\npassword: {v[5]}\n",
         }
-        return cls(tuple(v[:7]), {k: t.encode() for k, t in files.items()})
+        note = ("Needs_Action/social/launch post.md", f"Launch post.\n\napi_key = sk-live-{v[6]}\n")
+        return cls(tuple(v), {k: t.encode() for k, t in files.items()}, (note[0], note[1].encode()))
+
+    def every_file(self) -> dict[str, bytes]:
+        return {**self.files, self.note[0]: self.note[1]}
 
 
 def plant_canaries(vault: Path, canaries: Canaries, secret_file: Path) -> list[Path]:
-    """Write every canary file into a working tree, plus a symlink to ``secret_file``."""
-    planted = []
-    for rel, data in canaries.files.items():
-        target = vault / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        planted.append(target)
+    """Write the canary files (not the note) into a working tree, plus a symlink to a secret."""
+    planted = [_write(vault / rel, data) for rel, data in canaries.files.items()]
     link = vault / canaries.symlink
     link.parent.mkdir(parents=True, exist_ok=True)
     link.symlink_to(secret_file)
-    planted.append(link)
-    return planted
+    return [*planted, link]
+
+
+def paste_note(vault: Path, canaries: Canaries) -> Path:
+    """The owner drops a note holding an API key into the inbox (``Needs_Action/``)."""
+    return _write(vault / canaries.note[0], canaries.note[1])
+
+
+def _write(target: Path, data: bytes) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
 
 
 def force_push(
@@ -327,7 +340,8 @@ def force_push(
     clone = workdir / "clone"
     _git(workdir, "clone", "-q", str(remote), str(clone))
     accepted: dict[str, bool] = {}
-    for rel in [*canaries.files, canaries.symlink]:
+    files = canaries.every_file()
+    for rel in [*files, canaries.symlink]:
         _git(clone, "fetch", "-q", "origin")
         _git(clone, "reset", "-q", "--hard", "origin/main")
         target = clone / rel
@@ -335,7 +349,7 @@ def force_push(
         if rel == canaries.symlink:
             target.symlink_to(secret_file)
         else:
-            target.write_bytes(canaries.files[rel])
+            target.write_bytes(files[rel])
         _git(clone, "add", "-f", "--", rel)
         _git(clone, "commit", "-q", "--no-verify", "-m", f"add {rel}")
         push = ["push", "-q", "-o", f"agent={push_as}", "origin", "HEAD:refs/heads/main"]
@@ -375,15 +389,18 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 # -- what Cloud's processes hold -----------------------------------------------------------------
 
 
-def environ_of(pid: int) -> dict[str, str]:
-    """The environment of a live process, read from ``/proc/<pid>/environ``."""
-    raw = Path(f"/proc/{pid}/environ").read_bytes()
+def environ_of(pid: int) -> dict[str, str] | None:
+    """The environment of a process from ``/proc/<pid>/environ`` (``None`` once it is gone)."""
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
     pairs = (item.decode("utf-8", "replace").partition("=") for item in raw.split(b"\0") if item)
     return {name: value for name, _, value in pairs}
 
 
-def children_of(pid: int) -> list[int]:
-    """Every live descendant of ``pid`` (from the parent pid in ``/proc/*/stat``)."""
+def children_of(pid: int) -> dict[int, str]:
+    """Every live descendant of ``pid`` and its command line (parents from ``/proc/*/stat``)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -392,14 +409,18 @@ def children_of(pid: int) -> list[int]:
             continue
         fields = text[text.rfind(")") + 2 :].split()
         parents[int(stat.parent.name)] = int(fields[1])
-    found: list[int] = []
+    found: dict[int, str] = {}
     frontier = [pid]
     while frontier:
         parent = frontier.pop()
-        kids = [child for child, ppid in parents.items() if ppid == parent]
-        found.extend(kids)
-        frontier.extend(kids)
-    return sorted(found)
+        for child in [c for c, ppid in parents.items() if ppid == parent]:
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            found[child] = cmdline.replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            frontier.append(child)
+    return found
 
 
 def cloud_mcp_env(world: World) -> dict[str, dict[str, str]]:
