@@ -35,7 +35,7 @@ from employee.brain import Handbook, MailFacts, Policy, RulesPolicy
 from employee.cloud.drafting import DraftingError, bundle_for
 from employee.cloud.ingest import ingest_op, quarantine_op
 from employee.cloud.social import social_bundle
-from employee.config import AgentConfig, read_secret
+from employee.config import AgentConfig, OdooEndpoint, read_secret
 from employee.errors import EmployeeError, ToolError
 from employee.health import HealthServer, Heartbeat
 from employee.mail import Quarantined, parse_inbound
@@ -104,6 +104,7 @@ class CloudAgent:
         self._status = "ok"
         self.replica.sync()
         self._report_restart()
+        threading.Thread(target=self._warm_up, name="odoo-warm-up", daemon=True).start()
         watcher = self._start_watcher(stop)
         stop_watch = self.replica.watch_remote(self.wake.set)
         print(
@@ -320,11 +321,24 @@ class CloudAgent:
         self._last_error = error
         log.warning("task %s waits %.2fs after: %s", task_id, delay, error)
 
+    def _warm_up(self) -> None:
+        """Start the draft-mode Odoo MCP server before the first invoice request needs it."""
+        if self.config.odoo is None:
+            return
+        try:
+            self._odoo_client().tools()
+        except EmployeeError as exc:
+            self._last_error = f"odoo server warm-up: {exc}"
+
     def _odoo_client(self) -> ToolClient:
-        """The Odoo MCP server in *draft* mode, started on first use."""
+        """The Odoo MCP server in *draft* mode, started on first use (from any thread)."""
         odoo = self.config.odoo
         if odoo is None:
             raise DraftingError("no Odoo configured for invoice requests")
+        with self._lock:
+            return self._odoo or self._start_odoo(odoo)
+
+    def _start_odoo(self, odoo: OdooEndpoint) -> ToolClient:
         if self._odoo is None:
             env = {
                 "ODOO_URL": odoo.url,
