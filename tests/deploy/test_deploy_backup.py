@@ -92,7 +92,6 @@ def databases(pg: PgCluster) -> set[str]:
     return set(pg.psql("postgres", "SELECT datname FROM pg_database").split())
 
 
-@pytest.mark.slow
 def test_backup_then_drill_restores_and_fingerprints(
     deploy_dir: Path, pg: PgCluster, odoo_db: tuple[str, Path], tmp_path: Path
 ) -> None:
@@ -114,7 +113,6 @@ def test_backup_then_drill_restores_and_fingerprints(
     assert databases(pg) == before  # the scratch database is dropped
 
 
-@pytest.mark.slow
 def test_truncated_dump_lists_but_the_drill_fails_at_restore(
     deploy_dir: Path, pg: PgCluster, odoo_db: tuple[str, Path], tmp_path: Path
 ) -> None:
@@ -138,7 +136,6 @@ def test_truncated_dump_lists_but_the_drill_fails_at_restore(
     assert result["drill"] == "fail"
 
 
-@pytest.mark.slow
 def test_drill_detects_changed_rows_and_filestore(
     deploy_dir: Path, pg: PgCluster, odoo_db: tuple[str, Path], tmp_path: Path
 ) -> None:
