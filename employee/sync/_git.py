@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from employee.errors import RemoteUnavailable, SyncError
 
-__all__ = ["Git", "GitFailed", "email_of", "hermetic_env"]
+__all__ = ["Git", "GitFailed", "email_of", "hermetic_env", "parse_batch"]
 
 _UNREACHABLE = (
     "does not appear to be a git repository",
@@ -104,3 +104,28 @@ class Git:
     def blob(self, sha: str) -> bytes:
         """The bytes of one blob."""
         return self.run("cat-file", "blob", sha).stdout
+
+    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of several blobs, read by one ``git cat-file --batch`` (missing: left out)."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", input="".join(f"{s}\n" for s in wanted).encode())
+        return parse_batch(out.stdout)
+
+
+def parse_batch(data: bytes) -> dict[str, bytes]:
+    """Parse ``git cat-file --batch`` output (``<id> <type> <size>``, content; ``<id> missing``)."""
+    found: dict[str, bytes] = {}
+    at = 0
+    while at < len(data):
+        end = data.index(b"\n", at)
+        header = data[at:end].decode("utf-8", "replace").split()
+        at = end + 1
+        if len(header) != 3:  # "<id> missing" / "<id> ambiguous"
+            continue
+        size = int(header[2])
+        if header[1] == "blob":
+            found[header[0]] = data[at : at + size]
+        at += size + 1
+    return found

@@ -20,7 +20,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from employee.sync._git import Git
-from employee.sync.policy import AGENTS, DEFAULT_SIZE_CAP, Violation, check_changes, parse_raw_diff
+from employee.sync.policy import (
+    AGENTS,
+    DEFAULT_SIZE_CAP,
+    Violation,
+    blob_reader,
+    check_changes,
+    parse_raw_diff,
+)
 
 __all__ = ["LISTENERS", "check_push", "main", "notify_listeners", "pushing_agent"]
 
@@ -55,16 +62,25 @@ def check_push(
             found.append(Violation("path", ref, "deleting main is not allowed"))
             continue
         span = [new, "--not", "--all"] if old == _ZERO else [f"{old}..{new}"]
-        commits = git.out("rev-list", "--reverse", *span).split()
-        for commit in commits:
-            found += check_commit(git, agent, commit, size_cap)
+        log = git.out("log", "--reverse", "--format=%H%x00%P%x00%an", *span)
+        for line in filter(None, log.splitlines()):
+            commit, parents, author = [*line.split("\0"), "", ""][:3]
+            found += check_commit(git, agent, commit, size_cap, parents.split(), author)
     return found
 
 
-def check_commit(git: Git, agent: str, commit: str, size_cap: int) -> list[Violation]:
-    """Reasons to refuse one commit pushed by ``agent``."""
-    header = git.out("log", "-1", "--format=%P%x00%an", commit).split("\0")
-    parents, author = header[0].split(), header[1] if len(header) > 1 else ""
+def check_commit(
+    git: Git,
+    agent: str,
+    commit: str,
+    size_cap: int,
+    parents: Sequence[str] | None = None,
+    author: str | None = None,
+) -> list[Violation]:
+    """Reasons to refuse one commit pushed by ``agent`` (parents/author read if not given)."""
+    if parents is None or author is None:
+        header = git.out("log", "-1", "--format=%P%x00%an", commit).split("\0")
+        parents, author = header[0].split(), header[1] if len(header) > 1 else ""
     found: list[Violation] = []
     if len(parents) > 1:
         found.append(Violation("path", "", "merge commits are not allowed", commit))
@@ -75,7 +91,9 @@ def check_commit(git: Git, agent: str, commit: str, size_cap: int) -> list[Viola
     raw = git.run("diff-tree", "-r", "--raw", "-z", "--no-renames", "--root", commit).stdout
     # diff-tree prints the commit id first for a single commit argument
     raw = raw.split(b"\0", 1)[1] if raw[:40] == commit.encode() else raw
-    violations = check_changes(agent, parse_raw_diff(raw), git.blob, size_cap=size_cap)
+    changes = parse_raw_diff(raw)
+    read = blob_reader(changes, git.blobs, git.blob)
+    violations = check_changes(agent, changes, read, size_cap=size_cap)
     return found + [Violation(v.kind, v.path, v.detail, commit) for v in violations]
 
 

@@ -9,7 +9,7 @@ pushing agent's zone (the zone table itself lives in :mod:`employee.vault`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_SIZE_CAP",
     "FileChange",
     "Violation",
+    "blob_reader",
     "check_changes",
     "is_allowed_path",
     "parse_raw_diff",
@@ -87,6 +88,21 @@ def parse_raw_diff(raw: bytes) -> list[FileChange]:
         changes.append(FileChange(path, meta[4][:1], meta[0], meta[1], meta[3]))
         i += 2
     return changes
+
+
+def blob_reader(
+    changes: Sequence[FileChange],
+    batch: Callable[[list[str]], Mapping[str, bytes]],
+    single: Callable[[str], bytes],
+) -> Callable[[str], bytes]:
+    """A ``read_blob`` for :func:`check_changes` that reads every regular file's blob at once.
+
+    ``batch`` gets the ids of the added or modified regular files (the only blobs the check
+    reads) and may leave some out; those, and any other id, go to ``single``.
+    """
+    wanted = [c.new_sha for c in changes if not c.deleted and c.new_mode == "100644"]
+    cache = batch(wanted) if wanted else {}
+    return lambda sha: cache[sha] if sha in cache else single(sha)
 
 
 def _kind(change: FileChange) -> str:

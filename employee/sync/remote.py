@@ -22,7 +22,9 @@ The hook prefers ``PLATINUM_AGENT`` and refuses a push whose ``agent=`` option d
 
 from __future__ import annotations
 
+import os
 import shlex
+import site
 import sys
 import tempfile
 from pathlib import Path
@@ -38,14 +40,28 @@ __all__ = ["hook_script", "init_remote"]
 
 
 def hook_script(name: str) -> str:
-    """The shell script installed as hook ``name``."""
+    """The shell script installed as hook ``name``.
+
+    The interpreter starts with ``-S`` (no ``site``: its ``.pth`` processing costs a push as
+    much as the checks themselves) and finds this package and its dependencies through an
+    explicit ``PYTHONPATH``: the package root, then this interpreter's site-packages folders.
+    """
     package_root = Path(employee.__file__).resolve().parent.parent
+    paths = [str(package_root), *_site_folders()]
     return (
         "#!/bin/sh\n"
-        f"PYTHONPATH={shlex.quote(str(package_root))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+        f"PYTHONPATH={shlex.quote(os.pathsep.join(paths))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
         "export PYTHONPATH\n"
-        f"exec {shlex.quote(sys.executable)} -m employee.sync.hook {name}\n"
+        f"exec {shlex.quote(sys.executable)} -S -m employee.sync.hook {name}\n"
     )
+
+
+def _site_folders() -> list[str]:
+    """This interpreter's site-packages folders (where detect-secrets, PyYAML... live)."""
+    found = [*site.getsitepackages()]
+    if site.ENABLE_USER_SITE:
+        found.append(site.getusersitepackages())
+    return [p for p in dict.fromkeys(found) if Path(p).is_dir()]
 
 
 _NOTIFY = """\

@@ -49,7 +49,13 @@ from employee.sync.operations import (
     RenewOp,
     record,
 )
-from employee.sync.policy import DEFAULT_SIZE_CAP, Violation, check_changes, parse_raw_diff
+from employee.sync.policy import (
+    DEFAULT_SIZE_CAP,
+    Violation,
+    blob_reader,
+    check_changes,
+    parse_raw_diff,
+)
 from employee.sync.queue import OfflineQueue, PendingLog
 from employee.sync.results import SyncResult, TxResult, utcnow
 from employee.sync.worktree import advance_worktree
@@ -226,8 +232,10 @@ class Replica:
                     self._online(LogOp(self.agent), queue_offline=False)
             except RemoteUnavailable as exc:
                 return SyncResult(online=False, tip=self.tip(), error=str(exc))
-            self._reset("origin/main")
-            result = self._advance()
+            remote_tip, tx_head = self.txgit.out("rev-parse", "origin/main", "HEAD").split()
+            if tx_head != remote_tip:  # nothing new: the tx worktree already sits at the tip
+                self._reset("origin/main")
+            result = self._advance(remote_tip)
             result.replayed = replayed
             return result
 
@@ -241,10 +249,9 @@ class Replica:
             raise
         self.online = True
 
-    def _reset(self, ref: str) -> str:
+    def _reset(self, ref: str) -> None:
         self.txgit.run("reset", "-q", "--hard", ref)
         self.txgit.run("clean", "-q", "-ffdx")
-        return self.txgit.out("rev-parse", "HEAD")
 
     def _online(self, op: Operation, *, queue_offline: bool) -> TxResult:
         for attempt in range(1, self.max_attempts + 1):
@@ -272,7 +279,7 @@ class Replica:
                 return self._refused(op, exc, attempt)
             commit = self.txgit.out("rev-parse", "HEAD")
             self.pending_log.clear()
-            self._advance()
+            self._advance(commit)
             return TxResult("pushed", op, outcome[0], outcome[1], attempt, commit)
         raise SyncError("push kept losing races", agent=self.agent, attempts=self.max_attempts)
 
@@ -308,9 +315,9 @@ class Replica:
         """Stage (the allow-list decides), run the client guard, commit as the agent."""
         self.txgit.run("add", "-A")
         raw = self.txgit.run("diff", "--cached", "--raw", "-z", "--no-renames", "HEAD").stdout
-        violations = check_changes(
-            self.agent, parse_raw_diff(raw), self.txgit.blob, size_cap=self.size_cap
-        )
+        changes = parse_raw_diff(raw)
+        read = blob_reader(changes, self.txgit.blobs, self.txgit.blob)
+        violations = check_changes(self.agent, changes, read, size_cap=self.size_cap)
         if violations:
             kinds = {v.kind for v in violations}
             text = "; ".join(map(str, violations))
@@ -389,7 +396,8 @@ class Replica:
     def _offline(self, op: Operation) -> TxResult:
         """Apply ``op`` on the local head, commit locally, queue it for replay."""
         self.online = False
-        head = self._reset("HEAD")
+        self._reset("HEAD")
+        head = self.txgit.out("rev-parse", "HEAD")
         now = self.clock()
         verdict = op.precondition(self._txvault, now)
         if not verdict:
@@ -416,8 +424,9 @@ class Replica:
             self._reset(head)
             return TxResult("lost", op, Verdict(False, str(exc), "claim_lost"))
         self.queue.append(op)
-        self._advance()
-        return TxResult("queued", op, verdict, value, commit=self.txgit.out("rev-parse", "HEAD"))
+        commit = self.txgit.out("rev-parse", "HEAD")
+        self._advance(commit)
+        return TxResult("queued", op, verdict, value, commit=commit)
 
     def _replay(self) -> list[TxResult]:
         """Replay the queue one by one at the remote tip; raises RemoteUnavailable if it drops."""
@@ -447,8 +456,9 @@ class Replica:
 
     # -- the visible tree -----------------------------------------------------------------------
 
-    def _advance(self) -> SyncResult:
-        target = self.txgit.out("rev-parse", "HEAD")
+    def _advance(self, target: str = "") -> SyncResult:
+        """Move the visible tree to ``target`` (default: the tx worktree's HEAD)."""
+        target = target or self.txgit.out("rev-parse", "HEAD")
         conflicts = advance_worktree(self.git, target, self.conflicts_dir)
         for folder in layout.FOLDERS:  # git drops empty folders; Obsidian users expect them
             self.vault.path(folder).mkdir(parents=True, exist_ok=True)

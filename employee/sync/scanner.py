@@ -13,9 +13,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from detect_secrets.core.scan import scan_line
-from detect_secrets.settings import transient_settings
-
 __all__ = ["PATTERNS", "Finding", "scan_bytes"]
 
 PATTERNS: dict[str, re.Pattern[bytes]] = {
@@ -76,6 +73,10 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def _detect_secrets(text: str) -> Iterable[Finding]:
+    # imported on first scan: a process that never scans (an agent's watcher, a CLI) skips it
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import transient_settings
+
     with _LOCK, transient_settings({"plugins_used": _PLUGINS}):
         for number, line in enumerate(text.splitlines(), start=1):
             for secret in scan_line(line):

@@ -47,7 +47,8 @@ def advance_worktree(git: Git, new: str, conflicts_dir: Path) -> list[Conflict]:
     changed.discard("")
     conflicts: list[Conflict] = []
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    for path in sorted(changed & dirty_paths(git)):
+    touched = sorted(changed & dirty_paths(git)) if changed else []
+    for path in touched:
         target = git.cwd / path
         mine = target.read_bytes() if target.is_file() else None
         if mine != _blob_at(git, new, path):
@@ -63,7 +64,8 @@ def advance_worktree(git: Git, new: str, conflicts_dir: Path) -> list[Conflict]:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(before)
-    git.run("update-index", "-q", "--refresh", check=False)
+    if touched:  # the mixed reset above refreshed the index; rewritten files need it again
+        git.run("update-index", "-q", "--refresh", check=False)
     git.run("read-tree", "-m", "-u", old, new)
     git.run("update-ref", "-m", "platinum: advance", "HEAD", new, old)
     return conflicts
