@@ -32,7 +32,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from employee.brain import Handbook, MailFacts, Policy, RulesPolicy
-from employee.cloud.drafting import DraftingError, bundle_for
+from employee.cloud.drafting import (
+    MAX_REFUSALS,
+    DraftingError,
+    bundle_for,
+    given_up_bundle,
+    is_refusal,
+)
 from employee.cloud.ingest import ingest_op, quarantine_op
 from employee.cloud.social import social_bundle
 from employee.config import AgentConfig, OdooEndpoint, read_secret
@@ -61,6 +67,7 @@ def utcnow() -> datetime:
 class _Retry:
     attempts: int = 0
     not_before: float = 0.0
+    refusals: int = 0
 
 
 class CloudAgent:
@@ -301,7 +308,14 @@ class CloudAgent:
                     odoo=self._odoo_client,
                 )
         except (DraftingError, ToolError) as exc:
-            self._backoff(task_id, str(exc))
+            retry = self._backoff(task_id, str(exc))
+            if is_refusal(exc):
+                retry.refusals += 1
+            if retry.refusals >= MAX_REFUSALS:
+                done = given_up_bundle(task_id=task_id, task=task, reason=str(exc), now=now)
+                if rep.complete(task_id, epoch, done):
+                    self._retries.pop(task_id, None)
+                return
             lease = timedelta(seconds=self.config.timing.lease_seconds)
             rep.renew(task_id, epoch, lease)
             return
@@ -311,7 +325,7 @@ class CloudAgent:
             self._retries.pop(task_id, None)
         log.info("draft of %s: %s", task_id, result.status)
 
-    def _backoff(self, task_id: str, error: str) -> None:
+    def _backoff(self, task_id: str, error: str) -> _Retry:
         retry = self._retries.setdefault(task_id, _Retry())
         retry.attempts += 1
         base = self.config.timing.retry_base_seconds
@@ -320,6 +334,7 @@ class CloudAgent:
         retry.not_before = _monotonic() + delay
         self._last_error = error
         log.warning("task %s waits %.2fs after: %s", task_id, delay, error)
+        return retry
 
     def _warm_up(self) -> None:
         """Start the draft-mode Odoo MCP server before the first invoice request needs it."""

@@ -10,6 +10,7 @@ request(s), the ``Updates/`` signal, and the task itself marked ``awaiting_appro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 from employee.brain import Handbook, MailFacts, Policy, Triage
 from employee.cloud.documents import plan_document, reply_bundle, threading_of
 from employee.cloud.payments import payment_bundle
-from employee.errors import EmployeeError
+from employee.errors import EmployeeError, ToolError
 from employee.mail import reply_subject
 from employee.mcp.client import ToolClient
 from employee.sync import Mutation
@@ -30,7 +31,12 @@ from employee.vault import (
     new_update,
 )
 
-__all__ = ["DraftingError", "bundle_for"]
+__all__ = ["MAX_REFUSALS", "DraftingError", "bundle_for", "given_up_bundle", "is_refusal"]
+
+#: Drafting gives up on a task after Odoo *refused* it this many times (outages never count).
+MAX_REFUSALS = 3
+# The Odoo MCP server's wording for an answer that refused; the SDK prefixes the tool name.
+_REFUSED = re.compile(r"(?:Error executing tool \w+: )?Odoo refused \(")
 
 
 class DraftingError(EmployeeError):
@@ -226,3 +232,29 @@ def _invoice_bundle(
         str(layout.pending_approval("finance", send_id)): send,
         str(layout.update(f"{task_id}--drafted")): update,
     }
+
+
+def is_refusal(exc: EmployeeError) -> bool:
+    """True when Odoo answered and refused (access, validation), not when it was unreachable."""
+    return isinstance(exc, ToolError) and bool(_REFUSED.match(exc.message))
+
+
+def given_up_bundle(*, task_id: str, task: Document, reason: str, now: datetime) -> Mutation:
+    """Stop drafting a task Odoo keeps refusing: the task is done, the owner gets an alert."""
+    note = new_update(
+        update_id=f"{task_id}--not_drafted",
+        kind="alert",
+        source="cloud",
+        created=now,
+        title=f"Cloud could not draft this task, Odoo refused it {MAX_REFUSALS} times: "
+        + reason[:200],
+        body=f"[[{task_id}]] needs the owner: nothing was sent or posted.",
+        task_id=task_id,
+    )
+    meta = {**task.meta, "status": "done", "result": "not_drafted"}
+    return Mutation.of(
+        {
+            str(layout.in_progress("cloud", task_id)): Document(meta, task.body),
+            str(layout.update(f"{task_id}--not_drafted")): note,
+        }
+    )

@@ -1,18 +1,25 @@
-"""CloudAgent plumbing: one draft-mode Odoo server per process, started ahead of need."""
+"""CloudAgent plumbing: one draft-mode Odoo server started ahead of need; Odoo refusals."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from employee.cloud.agent import CloudAgent
-from employee.cloud.drafting import DraftingError
+from employee.cloud.agent import CloudAgent, _open_replica
+from employee.cloud.drafting import MAX_REFUSALS, DraftingError, is_refusal
+from employee.cloud.ingest import ingest_op
 from employee.config import AgentConfig, OdooEndpoint
+from employee.errors import ToolError
+from employee.mail import InboundMail, parse_inbound
 from employee.mcp.client import ToolClient
-from fakes.odoo import FakeOdoo
+from employee.sync import init_remote
+from employee.vault import layout
+from fakes.odoo import FakeOdoo, OdooFault
 
 
 @pytest.fixture
@@ -65,3 +72,62 @@ def test_without_odoo_the_warm_up_does_nothing(tmp_path: Path) -> None:
     assert agent._odoo is None
     with pytest.raises(DraftingError):
         agent._odoo_client()
+
+
+def invoice_task(agent: CloudAgent, tmp_path: Path) -> tuple[str, int]:
+    """An invoice request ingested and claimed on a real replica; returns (task id, epoch)."""
+    init_remote(tmp_path / "remote.git")
+    agent.replica = _open_replica(agent.config)
+    msg = EmailMessage()
+    msg["From"] = "Anna Keller <anna@customer.test>"
+    msg["To"] = "owner@platinum.test"
+    msg["Subject"] = "Invoice request"
+    msg["Message-ID"] = "<inv1@customer.test>"
+    msg.set_content("Please invoice 3 x Consulting day at 800 EUR.")
+    raw = msg.as_bytes()
+    mail = parse_inbound(raw)
+    assert isinstance(mail, InboundMail)
+    op = ingest_op(mail, raw, now=datetime.now(UTC))
+    assert agent.replica.transact(op)
+    claimed = agent.replica.claim("email", op.task_id, timedelta(minutes=5))
+    return op.task_id, int(claimed.value.claim_epoch)
+
+
+def test_odoo_refusing_a_draft_gives_up_with_an_alert(tmp_path: Path, odoo: FakeOdoo) -> None:
+    agent = cloud(tmp_path, odoo)
+    task_id, epoch = invoice_task(agent, tmp_path)
+    odoo.inject_fault(
+        OdooFault(kind="exception", model="res.partner", exception="odoo.exceptions.AccessError")
+    )
+    try:
+        for attempt in range(1, MAX_REFUSALS + 1):
+            agent._draft(task_id, epoch)
+            assert agent.replica is not None
+            meta = agent.replica.vault.read(layout.in_progress("cloud", task_id)).meta
+            assert meta["status"] == ("done" if attempt == MAX_REFUSALS else "in_progress")
+    finally:
+        agent._odoo_client().close()
+    assert agent.replica is not None
+    (update,) = agent.replica.vault.list("Updates")
+    note = agent.replica.vault.read(update)
+    assert note.meta["kind"] == "alert"
+    assert "Odoo refused it 3 times" in str(note.meta["title"])
+    assert agent.replica.vault.list("Pending_Approval") == []
+    assert task_id not in agent._retries
+
+
+def test_odoo_being_down_never_gives_up(tmp_path: Path, odoo: FakeOdoo) -> None:
+    agent = cloud(tmp_path, odoo)
+    task_id, epoch = invoice_task(agent, tmp_path)
+    odoo.down()
+    try:
+        for _ in range(MAX_REFUSALS + 1):
+            agent._draft(task_id, epoch)
+    finally:
+        agent._odoo_client().close()
+    assert agent.replica is not None
+    meta = agent.replica.vault.read(layout.in_progress("cloud", task_id)).meta
+    assert meta["status"] == "in_progress"
+    assert agent._retries[task_id].attempts == MAX_REFUSALS + 1
+    assert agent._retries[task_id].refusals == 0
+    assert not is_refusal(ToolError("Odoo unavailable, nothing confirmed: Odoo refused (x)"))
