@@ -16,7 +16,7 @@ Feature: Accounting in Odoo through approvals
     Then the invoice for "invoice" is posted in Odoo with an INV number
     And the invoice for "invoice" is emailed as one threaded reply naming its number
     And the task for "invoice" is filed in Done with both finance approvals
-    And Local's audit log records invoice_posted and invoice_emailed
+    And Local's audit log holds the entries invoice_posted and invoice_emailed
 
   Scenario: A payment the customer reports is registered once the human approves it
     Given a posted invoice of 2400 EUR for Anna Keller in Odoo
@@ -25,7 +25,7 @@ Feature: Accounting in Odoo through approvals
     And Odoo holds no payment on that invoice yet
     When the human approves the finance action "register_payment" for "paid"
     Then the invoice is paid in Odoo with exactly one payment
-    And Local's audit log records payment_registered
+    And Local's audit log holds the entries payment_registered
 
   Scenario: A failed payment is never retried without a fresh approval
     Given a posted invoice of 2400 EUR for Anna Keller in Odoo

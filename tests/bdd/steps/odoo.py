@@ -54,7 +54,7 @@ def invoice_done(story: Story, world: World, name: str) -> None:
     assert not world.remote.find("Pending_Approval/", story.ref(name).task_id)
 
 
-@then(parsers.parse("Local's audit log records {actions}"))
+@then(parsers.parse("Local's audit log holds the entries {actions}"))
 def audit_records(world: World, actions: str) -> None:
     wanted = {a.strip() for a in actions.split(" and ")}
     world.wait_for(
