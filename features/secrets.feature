@@ -24,6 +24,7 @@ Feature: Secrets never sync, and Cloud holds no executive credential
     When a customer asks for an invoice and Cloud drafts it through its Odoo MCP server
     Then Cloud's configuration file holds no Local-only secret and no SMTP setting
     And neither Cloud's process nor its children hold a Local-only credential
+    And the same check finds the SMTP settings of Local's email MCP server
     And a Cloud configuration given Local's SMTP section is refused at load
 
   Scenario: Cloud's MCP servers offer no send, post or pay tool

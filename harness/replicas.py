@@ -36,6 +36,7 @@ from harness.errors import HarnessError
 from harness.world import World
 
 __all__ = [
+    "FORBIDDEN_VARIABLES",
     "Canaries",
     "CloudWorker",
     "Contest",
@@ -48,6 +49,7 @@ __all__ = [
     "claim_commits",
     "cloud_mcp_env",
     "contest",
+    "credentials_in",
     "environ_of",
     "force_push",
     "held_on_remote",
@@ -331,16 +333,20 @@ def _write(target: Path, data: bytes) -> Path:
 
 def force_push(
     remote: Path, workdir: Path, canaries: Canaries, secret_file: Path, *, push_as: str
-) -> dict[str, bool]:
+) -> dict[str, str | None]:
     """Push each canary file (and the symlink) from a plain clone past every client guard.
 
-    ``git add -f``, ``commit --no-verify``, ``push -o agent=<push_as>``, one file per push;
-    returns, per path, whether the remote accepted it.
+    Commits are authored as ``push_as`` (so only the content and path rules can refuse them):
+    ``git add -f``, ``commit --no-verify``, ``push -o agent=<push_as>``, one file per push.
+    Returns, per path, ``None`` when the remote accepted it, else the remote's refusal.
     """
     clone = workdir / "clone"
     _git(workdir, "clone", "-q", str(remote), str(clone))
-    accepted: dict[str, bool] = {}
+    who = {"user.name": push_as, "user.email": f"{push_as}@platinum.invalid"}
+    for key, value in who.items():
+        _git(clone, "config", key, value)
     files = canaries.every_file()
+    outcome: dict[str, str | None] = {}
     for rel in [*files, canaries.symlink]:
         _git(clone, "fetch", "-q", "origin")
         _git(clone, "reset", "-q", "--hard", "origin/main")
@@ -353,8 +359,10 @@ def force_push(
         _git(clone, "add", "-f", "--", rel)
         _git(clone, "commit", "-q", "--no-verify", "-m", f"add {rel}")
         push = ["push", "-q", "-o", f"agent={push_as}", "origin", "HEAD:refs/heads/main"]
-        accepted[rel] = _git(clone, *push, check=False).returncode == 0
-    return accepted
+        done = _git(clone, *push, check=False)
+        refusals = [ln for ln in done.stderr.splitlines() if "refused" in ln or "rejected" in ln]
+        outcome[rel] = None if done.returncode == 0 else "\n".join(refusals) or done.stderr
+    return outcome
 
 
 def blobs_holding(blobs: Iterable[bytes], values: Iterable[str]) -> list[str]:
@@ -374,10 +382,7 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,
         GIT_TERMINAL_PROMPT="0",
-        GIT_AUTHOR_NAME="intruder",
-        GIT_AUTHOR_EMAIL="intruder@platinum.invalid",
-        GIT_COMMITTER_NAME="intruder",
-        GIT_COMMITTER_EMAIL="intruder@platinum.invalid",
+        HOME=str(cwd),
     )
     cwd.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
@@ -421,6 +426,21 @@ def children_of(pid: int) -> dict[int, str]:
             found[child] = cmdline.replace(b"\0", b" ").decode("utf-8", "replace").strip()
             frontier.append(child)
     return found
+
+
+#: Variable-name fragments of send, posting, payment, WhatsApp or banking settings.
+FORBIDDEN_VARIABLES = ("SMTP", "WHATSAPP", "BANK", "PAYMENT", "PUBLISH")
+
+
+def credentials_in(env: Mapping[str, str], secrets_held: Iterable[str]) -> list[str]:
+    """Variables of ``env`` named like an executive setting or holding one of ``secrets_held``."""
+    values = [s for s in secrets_held if s]
+    return sorted(
+        name
+        for name, value in env.items()
+        if any(word in name.upper() for word in FORBIDDEN_VARIABLES)
+        or any(secret in value for secret in values)
+    )
 
 
 def cloud_mcp_env(world: World) -> dict[str, dict[str, str]]:

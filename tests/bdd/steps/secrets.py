@@ -20,6 +20,7 @@ from harness.replicas import (
     blobs_holding,
     children_of,
     cloud_mcp_env,
+    credentials_in,
     environ_of,
     force_push,
     paste_note,
@@ -30,9 +31,9 @@ from harness.scenario import SeedMail
 from harness.story import Story
 from harness.world import World
 
+CONTENT_RULES = ("path", "mode", "size", "secret")
 ODOO_MCP = "employee.mcp.odoo --mode draft"
 EXECUTIVE_TOOLS = ("send_email", "post_invoice", "register_payment", "publish_post")
-FORBIDDEN_NAMES = ("SMTP", "WHATSAPP", "BANK", "PAYMENT", "PUBLISH")
 INVOICE = SeedMail(
     ref="invoice",
     from_addr="purchasing@customer.test",
@@ -71,15 +72,19 @@ def note_blocked(world: World, canaries: Canaries) -> None:
 
 
 @when("an intruder force-pushes every canary file to the remote as Cloud", target_fixture="forced")
-def intruder(world: World, canaries: Canaries, tmp_path: Path) -> dict[str, bool]:
+def intruder(world: World, canaries: Canaries, tmp_path: Path) -> dict[str, str | None]:
     secret = world.cloud.secrets_dir / "mail_password"
     return force_push(world.remote_path, tmp_path / "intruder", canaries, secret, push_as="cloud")
 
 
 @then("the remote refuses every forced canary push")
-def all_refused(forced: dict[str, bool], canaries: Canaries) -> None:
+def all_refused(forced: dict[str, str | None], canaries: Canaries) -> None:
     assert set(forced) == {*canaries.every_file(), canaries.symlink}
-    assert not [path for path, accepted in forced.items() if accepted]
+    assert [path for path, refusal in forced.items() if refusal is None] == []
+    for path, refusal in forced.items():  # refused for what the file is, not who pushed it
+        assert refusal is not None
+        assert "identity rule" not in refusal, (path, refusal)
+        assert any(f"({rule} rule)" in refusal for rule in CONTENT_RULES), (path, refusal)
 
 
 @then("no object of the remote holds a canary or any other secret")
@@ -96,7 +101,7 @@ def positive_control(world: World, canaries: Canaries, tmp_path: Path) -> None:
     control = init_remote(tmp_path / "control.git", protect=False)
     secret = world.cloud.secrets_dir / "mail_password"
     forced = force_push(control, tmp_path / "control", canaries, secret, push_as="cloud")
-    assert all(forced.values()), forced
+    assert [path for path, refusal in forced.items() if refusal is not None] == []
     found = {f.finding.kind for f in scan_remote(control, canaries.values).findings}
     assert {f"canary {v!r}" for v in canaries.values} <= found
     assert blobs_holding(RemoteView(control).blobs(), canaries.values) == list(canaries.values)
@@ -138,9 +143,17 @@ def environ_clean(world: World) -> None:
         env = environ_of(pid) if pid is not None else None
         if env is None:  # a short-lived git child that already exited
             continue
-        assert not [k for k in env if any(word in k.upper() for word in FORBIDDEN_NAMES)], pid
-        assert not [k for k, v in env.items() if any(s in v for s in local)], pid
+        assert credentials_in(env, local) == [], (pid, credentials_in(env, local))
         assert env.get("ODOO_ROLE", "drafter") == "drafter"
+
+
+@then("the same check finds the SMTP settings of Local's email MCP server")
+def environ_control(world: World) -> None:
+    local = secret_values(world.local)
+    local_children = children_of(world.local.pid())
+    email = [pid for pid, cmd in local_children.items() if "employee.mcp.email --mode send" in cmd]
+    assert email, local_children
+    assert "EMAIL_SMTP_HOST" in credentials_in(environ_of(email[0]) or {}, local)
 
 
 @then("a Cloud configuration given Local's SMTP section is refused at load")
