@@ -40,6 +40,7 @@ while true; do
     manifest=$(sed -n 's/^backup=//p' <<<"$out")
     if [[ "${BACKUP_DRILL:-1}" != "1" ]] || "$here/restore_drill.sh" "$manifest"; then
       touch "$status"
+      echo "schedule: backup and drill ok; next run in ${interval}s"
     else
       echo "schedule: restore drill FAILED for $manifest" >&2
     fi
