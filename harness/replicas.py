@@ -348,21 +348,34 @@ def force_push(
     files = canaries.every_file()
     outcome: dict[str, str | None] = {}
     for rel in [*files, canaries.symlink]:
-        _git(clone, "fetch", "-q", "origin")
-        _git(clone, "reset", "-q", "--hard", "origin/main")
-        target = clone / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if rel == canaries.symlink:
-            target.symlink_to(secret_file)
-        else:
-            target.write_bytes(files[rel])
-        _git(clone, "add", "-f", "--", rel)
-        _git(clone, "commit", "-q", "--no-verify", "-m", f"add {rel}")
-        push = ["push", "-q", "-o", f"agent={push_as}", "origin", "HEAD:refs/heads/main"]
-        done = _git(clone, *push, check=False)
+        for _attempt in range(20):  # the agents keep pushing: a lost race is retried
+            done = _commit_and_push(clone, rel, files.get(rel), secret_file, push_as)
+            if done.returncode == 0 or not any(m in done.stderr for m in _RACE):
+                break
         refusals = [ln for ln in done.stderr.splitlines() if "refused" in ln or "rejected" in ln]
         outcome[rel] = None if done.returncode == 0 else "\n".join(refusals) or done.stderr
     return outcome
+
+
+_RACE = ("fetch first", "non-fast-forward")
+
+
+def _commit_and_push(
+    clone: Path, rel: str, data: bytes | None, secret_file: Path, push_as: str
+) -> subprocess.CompletedProcess[str]:
+    """At the remote's tip: force-add ``rel`` (a symlink when ``data`` is None), commit, push."""
+    _git(clone, "fetch", "-q", "origin")
+    _git(clone, "reset", "-q", "--hard", "origin/main")
+    target = clone / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if data is None:
+        target.symlink_to(secret_file)
+    else:
+        target.write_bytes(data)
+    _git(clone, "add", "-f", "--", rel)
+    _git(clone, "commit", "-q", "--no-verify", "-m", f"add {rel}")
+    push = ["push", "-q", "-o", f"agent={push_as}", "origin", "HEAD:refs/heads/main"]
+    return _git(clone, *push, check=False)
 
 
 def blobs_holding(blobs: Iterable[bytes], values: Iterable[str]) -> list[str]:
