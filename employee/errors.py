@@ -114,7 +114,7 @@ class OdooTransientError(OdooError):
 
 
 class OdooRemoteError(OdooError):
-    """Odoo answered with an error; ``name`` is the exception class (e.g. ``odoo.exceptions.AccessError``)."""
+    """Odoo answered with an error; ``name`` is its class (``odoo.exceptions.AccessError``...)."""
 
     def __init__(self, message: str, *, name: str = "", code: int | None = None, **context: Any):
         super().__init__(message, **context)

@@ -1,4 +1,4 @@
-"""Errors raised by the fakes' Python test API (never on the wire: faults go out as protocol replies).
+"""Errors raised by the fakes' Python test API (faults on the wire are protocol replies).
 
 ::
 
