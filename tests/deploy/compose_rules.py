@@ -48,7 +48,7 @@ def missing(compose: Mapping[str, Any], key: str) -> list[str]:
     bad = []
     for name, service in services(compose).items():
         value = service.get(key)
-        disabled = (key == "healthcheck" and bool(value) and value.get("disable")) or value == "no"
+        disabled = value == "no" or (isinstance(value, dict) and bool(value.get("disable")))
         if not value or disabled:
             bad.append(name)
     return bad

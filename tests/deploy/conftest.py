@@ -22,7 +22,7 @@ def deploy_dir() -> Path:
     return DEPLOY
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pg() -> Iterator[PgCluster]:
     bin_dir = find_server_bin()
     if bin_dir is None:

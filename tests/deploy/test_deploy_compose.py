@@ -141,11 +141,11 @@ def test_odoo_conf_is_hardened(odoo_conf: configparser.SectionProxy) -> None:
     assert odoo_conf.getboolean("proxy_mode") is True
     assert odoo_conf.getboolean("list_db") is False
     assert odoo_conf["dbfilter"] == f"^{odoo_conf['db_name']}$"
-    assert odoo_conf.getint("workers") >= 2
+    assert int(odoo_conf["workers"]) >= 2
     assert odoo_conf["gevent_port"] == "8072"
     for limit in ("limit_memory_soft", "limit_memory_hard", "limit_time_cpu", "limit_time_real"):
-        assert odoo_conf.getint(limit) > 0, limit
-    assert odoo_conf.getint("limit_memory_hard") > odoo_conf.getint("limit_memory_soft")
+        assert int(odoo_conf[limit]) > 0, limit
+    assert int(odoo_conf["limit_memory_hard"]) > int(odoo_conf["limit_memory_soft"])
     assert odoo_conf["db_user"] not in ("postgres", "")
     assert odoo_conf["without_demo"] == "all"
 
