@@ -59,6 +59,7 @@ snapshot=$(ask "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_expor
 fingerprints=()
 for t in $tables; do
   exists=$(ask "SELECT to_regclass('public.$t') IS NOT NULL;")
+  [[ "$exists" == "t" || "$exists" == "f" ]] || die "cannot look up table $t: $exists"
   if [[ "$exists" == "t" ]]; then
     fp=$(ask "SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, E'\\n' ORDER BY r.id)), '') FROM public.$t r;")
     [[ "$fp" =~ ^[0-9]+:[0-9a-f]*$ ]] || die "fingerprint of $t failed: $fp"

@@ -37,6 +37,9 @@ dump="$dir/$(field dump)"
 [[ "$(field dump)" =~ ^[A-Za-z0-9_.-]+$ ]] || usage "unsafe dump name in manifest"
 scratch="${DRILL_DB:-drill_$$_$(date -u +%s)}"
 [[ "$scratch" =~ ^[A-Za-z0-9_]+$ ]] || usage "unsafe DRILL_DB"
+for live in "${PGDATABASE:-}" "$(field database)"; do
+  [[ "$scratch" != "$live" ]] || usage "DRILL_DB must not name the live database"
+done
 
 failed=0
 check() {  # check NAME EXPECTED ACTUAL
@@ -49,17 +52,21 @@ check() {  # check NAME EXPECTED ACTUAL
 }
 
 work=$(mktemp -d)
-cleanup() {
-  dropdb --if-exists "$scratch" >/dev/null 2>&1 || true
+made_scratch=0
+cleanup() {  # drops only a database this run created
+  [[ "$made_scratch" == 1 ]] && dropdb "$scratch" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 check dump_sha256 "$(field dump_sha256)" "$(sha256sum "$dump" 2>/dev/null | cut -d' ' -f1)"
 
-createdb "$scratch" || usage "cannot create the scratch database $scratch"
 t0=$(date +%s%N)
-if pg_restore --exit-on-error --single-transaction --no-owner --no-acl \
+if ! createdb "$scratch" 2>"$work/restore.err"; then
+  echo "restore: FAIL (cannot create the scratch database: $(tail -n 1 "$work/restore.err"))"
+  failed=1
+  restored=0
+elif made_scratch=1 && pg_restore --exit-on-error --single-transaction --no-owner --no-acl \
     --dbname="$scratch" "$dump" 2>"$work/restore.err"; then
   echo "restore: ok"
   restored=1
@@ -93,6 +100,7 @@ while IFS= read -r line; do
 done < <(grep '^fingerprint\.' "$manifest")
 
 if [[ -n "$(field filestore)" ]]; then
+  [[ "$(field filestore)" =~ ^[A-Za-z0-9_.-]+$ ]] || usage "unsafe filestore name in manifest"
   tarball="$dir/$(field filestore)"
   check filestore_sha256 "$(field filestore_sha256)" \
     "$(sha256sum "$tarball" 2>/dev/null | cut -d' ' -f1)"

@@ -207,3 +207,22 @@ def test_drill_refuses_a_folder_without_backups(
     )
     assert done.returncode == 2
     assert "no backup set" in done.stderr
+
+
+def test_drill_never_drops_a_database_it_did_not_create(
+    deploy_dir: Path, pg: PgCluster, odoo_db: tuple[str, Path], tmp_path: Path
+) -> None:
+    db, filestore = odoo_db
+    backup(deploy_dir, pg, db, filestore, tmp_path / "offhost")
+    pg.createdb("bystander")
+    script = deploy_dir / "backup" / "restore_drill.sh"
+    env = pg.env(db, BACKUP_DIR=str(tmp_path / "offhost"), DRILL_DB="bystander")
+    done = run(script, env)
+    assert done.returncode == 1
+    assert facts(done.stdout)["restore"].startswith("FAIL (cannot create the scratch database")
+    assert "bystander" in databases(pg)
+    env["DRILL_DB"] = db
+    refused = run(script, env)
+    assert refused.returncode == 2
+    assert "must not name the live database" in refused.stderr
+    assert db in databases(pg)
