@@ -1,7 +1,7 @@
 """Approvals: approve, reject, edit, expiry, forgery, at most once (features/approvals.feature).
 
 The expiry scenario needs an approval that expires within seconds, so its world runs with
-``approval_ttl_hours=0.002`` (7.2 s); every other scenario keeps the default TTL so that a
+``approval_ttl_hours=0.003`` (10.8 s); every other scenario keeps the default TTL so that a
 slow run never turns into an expiry.
 
 Local's configuration says the mail provider files the Sent copy (``sent_copy: server``, as
@@ -24,7 +24,7 @@ from harness.world import World, WorldOptions
 
 scenarios("approvals.feature")
 
-SHORT_TTL = WorldOptions(approval_ttl_hours=0.002)
+SHORT_TTL = WorldOptions(approval_ttl_hours=0.003)
 
 
 @pytest.fixture
