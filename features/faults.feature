@@ -57,6 +57,7 @@ Feature: Faults in the world outside the agents
     And Local executed nothing while offline
     When the remote is reachable again for both agents
     Then the reply to "q4" reaches the SMTP server exactly once
-    And the human approves the reply to "offline_b"
-    And the reply to "offline_b" reaches the SMTP server exactly once
+    And Local pushed its intent for "q4" only after the remote returned
+    When the human approves the reply to "offline_b"
+    Then the reply to "offline_b" reaches the SMTP server exactly once
     And the remote holds one copy of every task

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "dashboard_alert",
     "deliver_hostile",
     "first_version",
+    "intent_times",
     "intents",
     "memory_of",
     "offline_with_queue",
@@ -148,14 +150,19 @@ def outbox_entry(world: World, task_id: str, action: str = "send_email") -> dict
     return {}
 
 
-def intents(world: World, task_id: str, action: str = "send_email") -> int:
-    """How many ``approval_intent`` entries Local pushed for one approval."""
+def intent_times(world: World, task_id: str, action: str = "send_email") -> list[datetime]:
+    """When Local pushed each ``approval_intent`` for one approval (audit timestamps)."""
     approval_id = approval_id_for(task_id, action)
-    return sum(
-        1
+    return [
+        datetime.fromisoformat(str(entry["timestamp"]))
         for entry in world.remote.audit_entries("local")
         if entry.get("action_type") == "approval_intent" and entry.get("target") == approval_id
-    )
+    ]
+
+
+def intents(world: World, task_id: str, action: str = "send_email") -> int:
+    """How many ``approval_intent`` entries Local pushed for one approval."""
+    return len(intent_times(world, task_id, action))
 
 
 def dashboard_alert(world: World, task_id: str) -> bool:

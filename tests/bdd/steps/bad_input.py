@@ -36,6 +36,7 @@ def hostile_arrive(world: World, hostile_run: dict[str, Any], datatable: list[li
 def each_outcome(world: World, hostile_run: dict[str, Any], bound: int) -> None:
     seen = [faults.wait_ingested(world, c, at) for c, at in hostile_run["cases"]]
     hostile_run["seconds"] = {s.case.name: round(s.seconds, 2) for s in seen}
+    world.timeline.record("harness", "hostile_ingested", "catalogue", **hostile_run["seconds"])
     assert max(s.seconds for s in seen) < bound, hostile_run["seconds"]
 
 
@@ -75,7 +76,8 @@ def no_traversal(world: World, hostile_run: dict[str, Any]) -> None:
 def still_running(world: World, hostile_run: dict[str, Any], mb: int) -> None:
     assert world.cloud.pid() == hostile_run["pid"]
     assert world.cloud.health()["status"] == "ok"
-    hostile_run["memory"] = faults.memory_of(hostile_run["pid"])
+    hostile_run["memory"] = memory = faults.memory_of(hostile_run["pid"])
+    world.timeline.record("harness", "memory", "cloud", rss=memory.rss_kb, peak=memory.peak_kb)
     assert hostile_run["memory"].peak_kb < mb * 1024, hostile_run["memory"]
 
 

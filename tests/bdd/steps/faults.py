@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from pytest_bdd import given, parsers, then, when
 
 from harness import faults
@@ -127,9 +129,17 @@ def local_idle(world: World) -> None:
     assert world.local.health()["stats"]["executed"] == 0
 
 
-@when("the remote is reachable again for both agents")
-def remote_back(world: World) -> None:
+@when("the remote is reachable again for both agents", target_fixture="restored_at")
+def remote_back(world: World) -> datetime:
     faults.restore_remote(world)
+    return datetime.now(UTC)
+
+
+@then(parsers.parse('Local pushed its intent for "{name}" only after the remote returned'))
+def intent_after(story: Story, world: World, name: str, restored_at: datetime) -> None:
+    times = faults.intent_times(world, story.ref(name).task_id)
+    assert times
+    assert min(times) >= restored_at - timedelta(seconds=1), (times, restored_at)
 
 
 @then(parsers.parse('the reply to "{name}" reaches the SMTP server exactly once'))
@@ -138,11 +148,6 @@ def sent_once(story: Story, world: World, name: str) -> None:
     story.wait_done(name, timeout=60)
     assert faults.smtp_copies(world, story.ref(name).message_id) == 1
     assert faults.sent_copies(world, story.ref(name).message_id) == 1
-
-
-@then(parsers.parse('the human approves the reply to "{name}"'))
-def approve_then(story: Story, name: str) -> None:
-    story.approve(name, timeout=60)
 
 
 @then("the remote holds one copy of every task")
