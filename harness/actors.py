@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from employee.local.inbox import note_task_id
+from employee.mail.precheck import peek_message_id
 from employee.vault import Document, Vault, parse_document, render_document
 from harness.errors import HarnessError
 from harness.process import ManagedProcess
@@ -63,8 +64,7 @@ class MailActor:
             raw = msg.as_bytes()
             message_id = str(msg["Message-ID"])
         else:
-            parsed = email.message_from_bytes(raw)
-            message_id = str(parsed.get("Message-ID", ""))
+            message_id = peek_message_id(raw) or ""
         self.api.deliver(raw, to=to or self.owner)
         self._timeline.record("mail", "mail_delivered", message_id, subject=subject[:80])
         return message_id

@@ -34,6 +34,7 @@ def bootstrap_world(world: World) -> None:
             f"{opts.owner}:{cloud_mail_pw}:imap",
             "--user",
             f"{opts.owner}:{local_mail_pw}:imap+smtp",
+            "--auto-sent",
         ),
     )
     mail_ready = dict(mail.ready or {})
