@@ -111,9 +111,11 @@ def audit_fields(world: World) -> None:
 
 @then("Dashboard.md was only ever committed by Local")
 def dashboard_only_local(world: World) -> None:
-    authors = world.remote.authors_of("Dashboard.md")
+    authors = world.wait_for(
+        lambda: (found := world.remote.authors_of("Dashboard.md")) and "local" in found and found,
+        describe="a Dashboard.md commit by Local",
+    )
     assert authors <= {"local", "platinum"}, authors
-    assert "local" in authors
 
 
 @then("no object of the remote holds a secret of either agent")
