@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+pytest.register_assert_rewrite("tests.bdd.steps")
 
 pytest_plugins = [
     f"tests.bdd.steps.{path.stem}"
