@@ -8,10 +8,10 @@ Feature: Health: crashes, Odoo outages and Odoo backups
     Given a Platinum world on the processes backend
 
   Scenario: Cloud killed mid-task is restarted and no task is duplicated or lost
-    When a burst of customer questions arrives
+    When a burst of customer mails with an invoice request arrives
     And Cloud is killed as soon as the first approval request reaches the remote
     Then the supervisor restarts Cloud with a new pid
-    And every mail of the burst has exactly one task and one approval request
+    And every mail of the burst has exactly one task and its approval requests once
     And the restart is reported on the dashboard
 
   Scenario: While Odoo is down the invoice draft waits, and completes when Odoo is back
