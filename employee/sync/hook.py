@@ -29,7 +29,14 @@ from employee.sync.policy import (
     parse_raw_diff,
 )
 
-__all__ = ["LISTENERS", "check_push", "main", "notify_listeners", "pushing_agent"]
+__all__ = [
+    "LISTENERS",
+    "check_push",
+    "main",
+    "notify_listeners",
+    "pre_receive",
+    "pushing_agent",
+]
 
 LISTENERS = Path("platinum") / "listeners"
 _ZERO = "0" * 40
@@ -120,18 +127,26 @@ def _size_cap(git: Git) -> int:
     return int(text) if text.isdigit() else DEFAULT_SIZE_CAP
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def pre_receive(env: Mapping[str, str], cwd: Path, stdin: str) -> tuple[int, list[str]]:
+    """The ``pre-receive`` verdict for a push: exit status and the lines to print."""
+    git = Git(cwd, dict(env))
+    lines = [ln.split() for ln in stdin.splitlines() if ln.strip()]
+    updates = [(ln[0], ln[1], ln[2]) for ln in lines if len(ln) == 3]
+    violations = check_push(git, pushing_agent(env), updates, _size_cap(git))
+    return (1 if violations else 0), [f"platinum: refused: {v}" for v in violations]
+
+
+def main(argv: Sequence[str] | None = None, stdin: str | None = None) -> int:
     """Entry point for the hook scripts; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    git = Git(Path.cwd(), dict(os.environ))
-    lines = [ln.split() for ln in sys.stdin.read().splitlines() if ln.strip()]
-    updates = [(ln[0], ln[1], ln[2]) for ln in lines if len(ln) == 3]
+    text = sys.stdin.read() if stdin is None else stdin
     if args[:1] == ["pre-receive"]:
-        violations = check_push(git, pushing_agent(os.environ), updates, _size_cap(git))
-        for v in violations:
-            print(f"platinum: refused: {v}", file=sys.stderr)
-        return 1 if violations else 0
+        status, messages = pre_receive(os.environ, Path.cwd(), text)
+        for line in messages:
+            print(line, file=sys.stderr)
+        return status
     if args[:1] == ["post-receive"]:
+        git = Git(Path.cwd(), dict(os.environ))
         notify_listeners(Path(git.out("rev-parse", "--absolute-git-dir")), b"changed")
         return 0
     print("usage: python -m employee.sync.hook pre-receive|post-receive", file=sys.stderr)

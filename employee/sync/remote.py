@@ -39,20 +39,27 @@ from employee.vault import GITIGNORE, Vault
 __all__ = ["hook_script", "init_remote"]
 
 
-def hook_script(name: str) -> str:
+def hook_script(name: str, *, resident_checker: bool = False) -> str:
     """The shell script installed as hook ``name``.
 
     The interpreter starts with ``-S`` (no ``site``: its ``.pth`` processing costs a push as
     much as the checks themselves) and finds this package and its dependencies through an
     explicit ``PYTHONPATH``: the package root, then this interpreter's site-packages folders.
+    With ``resident_checker``, ``pre-receive`` asks :mod:`employee.sync.checker` (started on
+    the first push) instead of importing the checks itself.
     """
     package_root = Path(employee.__file__).resolve().parent.parent
     paths = [str(package_root), *_site_folders()]
+    if resident_checker and name == "pre-receive":
+        client = package_root / "employee" / "sync" / "hookclient.py"
+        command = f"-S -P {shlex.quote(str(client))}"  # -P: not its folder on sys.path
+    else:
+        command = f"-S -m employee.sync.hook {name}"
     return (
         "#!/bin/sh\n"
         f"PYTHONPATH={shlex.quote(os.pathsep.join(paths))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
         "export PYTHONPATH\n"
-        f"exec {shlex.quote(sys.executable)} -S -m employee.sync.hook {name}\n"
+        f"exec {shlex.quote(sys.executable)} {command}\n"
     )
 
 
@@ -79,12 +86,19 @@ exit 0
 
 
 def init_remote(
-    path: Path, *, size_cap: int = DEFAULT_SIZE_CAP, protect: bool = True, seed: bool = True
+    path: Path,
+    *,
+    size_cap: int = DEFAULT_SIZE_CAP,
+    protect: bool = True,
+    seed: bool = True,
+    resident_checker: bool = False,
 ) -> Path:
     """Create the bare remote at ``path`` and return it.
 
     ``protect=False`` leaves out the pre-receive hook and the fast-forward/deletion guards:
     only tests use it, as the positive control that shows the guards matter.
+    ``resident_checker=True`` runs the same checks in a resident process
+    (:mod:`employee.sync.checker`); stop it with ``stop_checker(path)`` when done.
     """
     path = Path(path)
     if path.exists() and any(path.iterdir()):
@@ -108,7 +122,11 @@ def init_remote(
     hooks = ["post-receive", "pre-receive"] if protect else ["post-receive"]
     for name in hooks:
         script = path / "hooks" / name
-        script.write_text(_NOTIFY if name == "post-receive" else hook_script(name))
+        script.write_text(
+            _NOTIFY
+            if name == "post-receive"
+            else hook_script(name, resident_checker=resident_checker)
+        )
         script.chmod(0o755)
     (path / LISTENERS).mkdir(parents=True, exist_ok=True)
     return path
