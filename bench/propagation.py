@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from employee.sync import Mutation, Replica, WriteOp, init_remote
+from employee.sync.checker import stop_checker
 from harness.wait import wait_until
 
 __all__ = ["PropagationSamples", "measure_propagation"]
@@ -35,12 +36,16 @@ def _note(n: int) -> str:
 
 
 def measure_propagation(
-    samples: int, root: Path | None = None, timeout: float = 30.0
+    samples: int,
+    root: Path | None = None,
+    timeout: float = 30.0,
+    *,
+    resident_checker: bool = False,
 ) -> PropagationSamples:
     """Push ``samples`` notes from a ``cloud`` replica and time each into ``local``'s tree."""
     with tempfile.TemporaryDirectory(prefix="platinum-bench-prop-", dir=root) as tmp:
         base = Path(tmp)
-        remote = init_remote(base / "remote.git")
+        remote = init_remote(base / "remote.git", resident_checker=resident_checker)
         writer = Replica.clone(
             str(remote), base / "w" / "vault", agent="cloud", state_dir=base / "w" / "state"
         )
@@ -77,4 +82,6 @@ def measure_propagation(
             watcher.stop()
             reader.close()
             writer.close()
+            if resident_checker:
+                stop_checker(remote)
         return out

@@ -1,6 +1,7 @@
 """``python -m bench.run``: measure DESIGN.md §5 on the embedded default, print, write JSON.
 
     python -m bench.run [--only NAME ...] [--samples N] [--burst N] [--out DIR]
+                        [--resident-checker]
 
 Benchmarks (``--only`` picks some; default all): ``propagation`` (two replicas on a protected
 bare remote, no agents), ``latency`` (a whole world; one mail at a time through the gate) and
@@ -8,16 +9,22 @@ bare remote, no agents), ``latency`` (a whole world; one mail at a time through 
 p95 and max in milliseconds against the targets; ``<out>/bench.json`` holds the figures, the
 raw samples, the burst's invariant checks and the load average before and after each run.
 Exit status 1 when a target is missed or an invariant broke.
+
+``--resident-checker`` measures the remote with :mod:`employee.sync.checker` (the same push
+checks in a resident process): the propagation remote is made with it, and each world's
+``pre-receive`` hook is re-installed with it right after start-up. It is not the embedded
+default unless the world's bootstrap asks for it; the JSON records which was measured.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,8 @@ from bench.burst import run_burst
 from bench.latency import measure_latency
 from bench.propagation import measure_propagation
 from bench.stats import Summary, render_table, summarise
+from employee.sync.checker import stop_checker
+from employee.sync.remote import hook_script
 from harness.world import World, WorldOptions
 
 __all__ = ["BENCHMARKS", "TARGETS_MS", "main", "run_benchmarks"]
@@ -56,11 +65,37 @@ def _timed(results: dict[str, Any], name: str, body: Callable[[], Any]) -> Any:
     return value
 
 
+@contextlib.contextmanager
+def _world(root: Path, resident_checker: bool) -> Iterator[World]:
+    with World(root, options=WorldOptions()) as world:
+        if not resident_checker:
+            yield world
+            return
+        hook = world.remote_path / "hooks" / "pre-receive"
+        hook.write_text(hook_script("pre-receive", resident_checker=True))
+        try:
+            yield world
+        finally:
+            stop_checker(world.remote_path)
+
+
 def run_benchmarks(
-    only: Sequence[str], samples: int, burst: int, out: Path, say: Callable[[str], None]
+    only: Sequence[str],
+    samples: int,
+    burst: int,
+    out: Path,
+    say: Callable[[str], None],
+    *,
+    resident_checker: bool = False,
 ) -> tuple[list[Summary], dict[str, Any]]:
     """Run the chosen benchmarks; returns the summaries and the JSON document."""
-    results: dict[str, Any] = {"runs": {}, "samples_ms": {}, "summaries": [], "burst": None}
+    results: dict[str, Any] = {
+        "runs": {},
+        "samples_ms": {},
+        "summaries": [],
+        "burst": None,
+        "resident_checker": resident_checker,
+    }
     summaries: list[Summary] = []
 
     def add(name: str, samples_ms: list[float], target: float | None = None) -> None:
@@ -69,7 +104,11 @@ def run_benchmarks(
 
     if "propagation" in only:
         say(f"propagation: {samples} pushes between two replicas…")
-        prop = _timed(results, "propagation", lambda: measure_propagation(samples, out))
+        prop = _timed(
+            results,
+            "propagation",
+            lambda: measure_propagation(samples, out, resident_checker=resident_checker),
+        )
         name = "git propagation: push → other working tree"
         add(name, prop.end_to_end_ms, TARGETS_MS[name])
         add("  of which the writer's transaction", prop.transaction_ms)
@@ -79,7 +118,7 @@ def run_benchmarks(
 
         def latency() -> Any:
             t0 = time.monotonic()
-            with World(out / "world-latency", options=WorldOptions()) as world:
+            with _world(out / "world-latency", resident_checker) as world:
                 results["runs"]["latency_world_up_s"] = round(time.monotonic() - t0, 2)
                 return measure_latency(world, samples)
 
@@ -92,7 +131,7 @@ def run_benchmarks(
         say(f"burst: {burst} mails, two Cloud workers…")
 
         def run() -> Any:
-            with World(out / "world-burst", options=WorldOptions()) as world:
+            with _world(out / "world-burst", resident_checker) as world:
                 return run_burst(world, burst)
 
         report = _timed(results, "burst", run)
@@ -120,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=50, help="samples per latency (50)")
     parser.add_argument("--burst", type=int, default=1000, help="mails in the burst (1000)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (./bench-out)")
+    parser.add_argument(
+        "--resident-checker",
+        action="store_true",
+        help="measure the remote with the resident pre-receive checker (not the default)",
+    )
     args = parser.parse_args(argv)
     if args.samples < 1 or args.burst < 1:
         parser.error("--samples and --burst must be at least 1")
@@ -130,8 +174,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{out / name} exists: choose an empty --out folder")
     only = tuple(args.only or BENCHMARKS)
     print(f"load average at start: {loadavg()} ({os.cpu_count()} CPUs)", flush=True)
+    if args.resident_checker:
+        print("remote: resident pre-receive checker (not the embedded default)", flush=True)
     summaries, results = run_benchmarks(
-        only, args.samples, args.burst, out, lambda s: print(s, flush=True)
+        only,
+        args.samples,
+        args.burst,
+        out,
+        lambda s: print(s, flush=True),
+        resident_checker=args.resident_checker,
     )
     results["argv"] = list(sys.argv if argv is None else argv)
     results["cpus"] = os.cpu_count()

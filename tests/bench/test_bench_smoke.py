@@ -34,6 +34,13 @@ def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "p95 ms" in capsys.readouterr().out
 
 
+def test_cli_with_the_resident_checker(tmp_path: Path) -> None:
+    main(["--only", "propagation", "--samples", "2", "--resident-checker", "--out", str(tmp_path)])
+    data = json.loads((tmp_path / "bench.json").read_text())
+    assert data["resident_checker"] is True
+    assert data["summaries"][0]["count"] == 2
+
+
 def test_cli_rejects_bad_sizes(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["--samples", "0", "--out", str(tmp_path)])
