@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 
@@ -60,8 +60,6 @@ __all__ = [
     "seed_task",
     "start_cloud_worker",
 ]
-
-T = TypeVar("T")
 
 
 class ManualClock:
