@@ -88,6 +88,7 @@ class LocalAgent:
         self._clients_lock = threading.Lock()
         self._retries: dict[str, _Retry] = {}
         self._alerts: list[str] = []
+        self._refused_notes: set[tuple[str, int]] = set()
         self._cloud_health: dict[str, Any] = {}
         self._dashboard_due = True
         self._last_dashboard = 0.0
@@ -187,20 +188,32 @@ class LocalAgent:
         return [PurePosixPath(p.decode("utf-8", "replace")) for p in out.split(b"\0") if p]
 
     def _take_in(self, rel: PurePosixPath) -> None:
+        """Turn one human note into a task; a refused note is retried only once it changes."""
         assert self.replica is not None
         path = self.replica.vault.path(rel)
         try:
             if path.stat().st_size > 256 * 1024:
                 raise DocumentError("note too large", path=str(rel))
             text = path.read_text(encoding="utf-8")
-            op = inbox_op(rel, text, now=utcnow())
         except (OSError, UnicodeDecodeError, EmployeeError) as exc:
+            self._alert_once(f"note {rel.name} was not taken in: {exc}")
+            return
+        fingerprint = (str(rel), hash(text))
+        if fingerprint in self._refused_notes:
+            return
+        try:
+            op = inbox_op(rel, text, now=utcnow())
+        except EmployeeError as exc:
+            self._refused_notes.add(fingerprint)
             self._alert_once(f"note {rel.name} was not taken in: {exc}")
             return
         result = self.replica.transact(op)
         if result.status in ("pushed", "lost"):
             self._drop_visible(rel, text)
             self._dashboard_due = True
+        elif result.status == "refused":
+            self._refused_notes.add(fingerprint)
+            self._alert_once(f"note {rel.name} was refused: {result.verdict.reason}")
 
     # -- approvals -------------------------------------------------------------------------------
     def _read(self, rel: PurePosixPath) -> tuple[Approval, str] | None:

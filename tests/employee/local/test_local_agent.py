@@ -106,3 +106,33 @@ def test_an_approval_moved_after_expiry_is_filed_expired(agent: LocalAgent) -> N
     statuses = [e["action_type"] for e in read_all_audit(agent.replica.vault.root, "local")]
     assert "approval_expired" in statuses
     assert not moved.exists()
+
+
+def test_a_human_note_becomes_a_task_and_leaves_the_working_tree(agent: LocalAgent) -> None:
+    assert agent.replica is not None
+    note = agent.replica.vault.path("Needs_Action/social/launch post.md")
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text("---\ntopic: our launch\n---\n- one command demo\n", encoding="utf-8")
+    agent.work_once()
+    assert not note.exists()
+    (task,) = agent.replica.vault.list("Needs_Action/social")
+    assert task.name.startswith("note-")
+    assert agent.replica.vault.read(task).meta["topic"] == "our launch"
+
+
+def test_a_refused_note_is_not_retried_until_it_changes(agent: LocalAgent) -> None:
+    assert agent.replica is not None
+    note = agent.replica.vault.path("Needs_Action/social/leak.md")
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text("---\ntopic: oops\n---\nAKIAABCDEFGHIJKLMNOP\n", encoding="utf-8")
+    for _ in range(3):
+        agent.work_once()
+    blocked = [
+        e for e in read_all_audit(agent.replica.vault.root) if e["action_type"] == "secret_blocked"
+    ]
+    assert len(blocked) == 1
+    assert note.exists()  # the human's note is never lost
+    assert any("leak.md" in alert for alert in agent._alerts)
+    note.write_text("---\ntopic: fixed\n---\nno secret here\n", encoding="utf-8")
+    agent.work_once()
+    assert not note.exists()
