@@ -10,8 +10,10 @@ Threads, all inside one process:
 - the worker claims pending tasks (a transaction whose accepted push *is* the claim), asks the
   brain for a triage and a draft, and writes plan + approval request(s) + an ``Updates/`` signal
   in one transaction fenced by the claim epoch. Invoice requests first create a *draft*
-  invoice through the Odoo MCP server in draft mode; when Odoo is down the task keeps its claim
-  (lease renewed) and is retried with backoff;
+  invoice through the Odoo MCP server in draft mode (started at start-up); payment notices look
+  the invoice up read-only and ask for a ``register_payment`` approval. When Odoo is down the
+  task keeps its claim (lease renewed) and is retried with backoff; when Odoo *refuses* it
+  three times, Cloud gives up with an alert;
 - the health endpoint and the heartbeat.
 
 Cloud never holds a send, posting or payment credential (its configuration refuses them) and
