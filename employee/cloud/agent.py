@@ -28,7 +28,7 @@ import os
 import random
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +41,7 @@ from employee.cloud.drafting import (
     given_up_bundle,
     is_refusal,
 )
+from employee.cloud.held import HeldClaims
 from employee.cloud.ingest import ingest_op, quarantine_op
 from employee.cloud.social import social_bundle
 from employee.config import AgentConfig, OdooEndpoint, read_secret
@@ -81,6 +82,7 @@ class CloudAgent:
         self.config = config
         self.policy = policy or RulesPolicy()
         self.replica: Replica | None = None
+        self.held = HeldClaims(config.state_dir / "held_claims.json")
         self.wake = threading.Event()
         self.stats: dict[str, int] = {
             "mail_seen": 0,
@@ -230,14 +232,22 @@ class CloudAgent:
         assert rep is not None
         try:
             rep.sync()
-            for domain in DRAFTED_DOMAINS:
-                for rel in rep.vault.list(f"Needs_Action/{domain}"):
-                    self._claim_and_draft(domain, rel.stem)
-            for rel in rep.vault.list("In_Progress/cloud"):
-                self._resume(rel.stem)
+            work: list[tuple[Callable[[str, str], None], str, str]] = [
+                (self._claim_and_draft, domain, rel.stem)
+                for domain in DRAFTED_DOMAINS
+                for rel in rep.vault.list(f"Needs_Action/{domain}")
+            ]
+            work += [(self._resume, "", rel.stem) for rel in rep.vault.list("In_Progress/cloud")]
         except EmployeeError as exc:
             self._last_error = str(exc)
             log.warning("worker pass failed: %s", exc)
+            return
+        for step, domain, task_id in work:
+            try:  # one bad task never stops the others
+                step(domain, task_id)
+            except EmployeeError as exc:
+                self._last_error = str(exc)
+                log.warning("task %s: %s", task_id, exc)
 
     def _claim_and_draft(self, domain: str, task_id: str) -> None:
         assert self.replica is not None
@@ -248,9 +258,10 @@ class CloudAgent:
                 self.stats["claims_lost"] += 1
             return
         claim = result.value
+        self.held.hold(task_id, int(claim.claim_epoch))
         self._draft(task_id, int(claim.claim_epoch))
 
-    def _resume(self, task_id: str) -> None:
+    def _resume(self, _domain: str, task_id: str) -> None:
         """A task we hold (crash recovery, or an Odoo retry): draft it if still in progress."""
         assert self.replica is not None
         vault = self.replica.vault
@@ -269,11 +280,14 @@ class CloudAgent:
             return
         lease = timedelta(seconds=self.config.timing.lease_seconds)
         epoch = claim.claim_epoch
-        if claim.lease_until <= utcnow():
+        if self.held.epoch_of(task_id) != epoch:
+            if claim.lease_until > utcnow():
+                return  # a sibling worker's valid claim: not ours to touch
             reclaimed = self.replica.reclaim(task_id, lease, timedelta(0))
             if not reclaimed:
                 return
             epoch = reclaimed.value.claim_epoch
+            self.held.hold(task_id, int(epoch))
         self._draft(task_id, int(epoch))
 
     def _draft(self, task_id: str, epoch: int) -> None:
@@ -322,6 +336,8 @@ class CloudAgent:
             rep.renew(task_id, epoch, lease)
             return
         result: TxResult = rep.complete(task_id, epoch, mutation)
+        if result.status != "queued":
+            self.held.drop(task_id)  # drafted, or fenced: either way no longer ours
         if result:
             self.stats["drafted"] += 1
             self._retries.pop(task_id, None)

@@ -131,3 +131,47 @@ def test_odoo_being_down_never_gives_up(tmp_path: Path, odoo: FakeOdoo) -> None:
     assert agent._retries[task_id].attempts == MAX_REFUSALS + 1
     assert agent._retries[task_id].refusals == 0
     assert not is_refusal(ToolError("Odoo unavailable, nothing confirmed: Odoo refused (x)"))
+
+
+def _worker(tmp_path: Path, name: str, remote: Path) -> CloudAgent:
+    config = AgentConfig(
+        agent="cloud",
+        vault=tmp_path / name / "vault",
+        state_dir=tmp_path / name / "state",
+        remote=str(remote),
+    )
+    agent = CloudAgent(config)
+    agent.replica = _open_replica(config)
+    return agent
+
+
+def test_a_worker_never_drafts_a_siblings_valid_claim(tmp_path: Path) -> None:
+    remote = init_remote(tmp_path / "remote.git")
+    first, second = _worker(tmp_path, "a", remote), _worker(tmp_path, "b", remote)
+    msg = EmailMessage()
+    msg["From"] = "Anna <anna@customer.test>"
+    msg["To"] = "owner@platinum.test"
+    msg["Subject"] = "A question"
+    msg["Message-ID"] = "<q1@customer.test>"
+    msg.set_content("Hello, does the discount apply to split deliveries?")
+    mail = parse_inbound(msg.as_bytes())
+    assert isinstance(mail, InboundMail)
+    op = ingest_op(mail, msg.as_bytes(), now=datetime.now(UTC))
+    assert first.replica is not None
+    assert first.replica.transact(op)
+    lease = timedelta(minutes=5)
+    won = first.replica.claim("email", op.task_id, lease)
+    assert won
+    first.held.hold(op.task_id, won.value.claim_epoch)
+    assert second.replica is not None
+    second.replica.sync()
+    second._resume("", op.task_id)  # the sibling's claim is valid: untouched
+    task = second.replica.vault.read(layout.in_progress("cloud", op.task_id))
+    assert task.meta["status"] == "in_progress"
+    assert second.stats["drafted"] == 0
+    first._resume("", op.task_id)  # its own claim: drafted
+    assert first.stats["drafted"] == 1
+    assert op.task_id not in first.held
+    # What a worker holds survives its restart (the file is in its private state folder).
+    first.held.hold("email-other", 3)
+    assert _worker(tmp_path, "a", remote).held.epoch_of("email-other") == 3
