@@ -143,7 +143,7 @@ def run_burst(world: World, mails: int, *, timeout: float | None = None) -> Burs
 
     world.wait_for(
         drained,
-        timeout=timeout if timeout is not None else 60.0 + 3.0 * mails,
+        timeout=timeout if timeout is not None else 120.0 + 10.0 * mails,
         describe=f"approval requests for all {mails} mails on the remote",
         interval=0.05,
         max_interval=0.5,
