@@ -12,7 +12,7 @@ Feature: Claims across replicas: the remote's main is the only arbiter
     Given a second Cloud worker on the same remote and mailbox
     When the customer mail "q4" arrives
     Then both Cloud workers have handled the mail "q4"
-    And the remote accepted exactly one creation and one claim of "q4"
+    And the remote accepted exactly one creation, one claim and one draft of "q4"
     And the remote holds one claimed task and one approval request for "q4"
     And the losing worker's duplicate or lost claim of "q4" is in Cloud's audit log
 

@@ -41,16 +41,25 @@ def both_handled(story: Story, world: World, second_worker: CloudWorker, name: s
     )
 
 
-@then(parsers.parse('the remote accepted exactly one creation and one claim of "{name}"'))
+@then(
+    parsers.parse('the remote accepted exactly one creation, one claim and one draft of "{name}"')
+)
 def one_claim(story: Story, world: World, second_worker: CloudWorker, name: str) -> None:
     task_id = story.ref(name).task_id
     assert len(claim_commits(world, task_id)) == 1, claim_commits(world, task_id)
     assert len(audit_of(world, "cloud", task_id, "claim_won")) == 1
     assert len(audit_of(world, "cloud", task_id, "task_created")) == 1
-    created = (
-        world.cloud.health()["stats"]["tasks_created"] + second_worker.stats()["tasks_created"]
+    stats = world.wait_for(
+        lambda: (
+            (both := [world.cloud.health()["stats"], second_worker.stats()])
+            and sum(s["drafted"] for s in both) >= 1
+            and both
+        ),
+        describe="the winner's report of its draft",
     )
-    assert created == 1, created
+    assert sum(s["tasks_created"] for s in stats) == 1, stats
+    assert sum(s["drafted"] for s in stats) == 1, stats
+    assert len(audit_of(world, "cloud", task_id, "completed")) == 1
 
 
 @then(parsers.parse('the remote holds one claimed task and one approval request for "{name}"'))
