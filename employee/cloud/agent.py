@@ -231,7 +231,10 @@ class CloudAgent:
         rep = self.replica
         assert rep is not None
         try:
-            rep.sync()
+            synced = rep.sync()
+            for replayed in synced.replayed:  # an offline claim that lost its replay is not ours
+                if replayed.op.kind in ("claim", "reclaim") and replayed.status != "pushed":
+                    self.held.drop(replayed.op.task_id)
             work: list[tuple[Callable[[str, str], None], str, str]] = [
                 (self._claim_and_draft, domain, rel.stem)
                 for domain in DRAFTED_DOMAINS
@@ -253,11 +256,12 @@ class CloudAgent:
         assert self.replica is not None
         lease = timedelta(seconds=self.config.timing.lease_seconds)
         result = self.replica.claim(domain, task_id, lease)
-        if result.status != "pushed":
-            if result.status == "lost":
-                self.stats["claims_lost"] += 1
+        if result.status == "lost":
+            self.stats["claims_lost"] += 1
+        if result.status not in ("pushed", "queued"):
             return
         claim = result.value
+        # Offline, the claim is queued: ours unless its replay loses (see work_once).
         self.held.hold(task_id, int(claim.claim_epoch))
         self._draft(task_id, int(claim.claim_epoch))
 
