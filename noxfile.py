@@ -55,12 +55,20 @@ def notebooks(session: nox.Session) -> None:
     _pytest(session, "tests/notebooks")
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Measure DESIGN.md §5 (propagation, gate latencies, two-worker burst) into bench.json."""
+    _install(session)
+    session.run("python", "-m", "bench.run", *(session.posargs or ["--out", "bench-out"]))
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common bugs with ruff."""
     session.install("ruff>=0.6")
-    session.run("ruff", "check", "employee", "fakes", "harness", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "employee", "fakes", "harness", "tests", "noxfile.py")
+    paths = ["employee", "fakes", "harness", "bench", "tests", "noxfile.py"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 @nox.session

@@ -78,7 +78,8 @@ def bootstrap_world(world: World) -> None:
     )
     world.social = SocialActor(dict(social.ready or {}))
 
-    init_remote(world.remote_path)
+    # The resident checker runs the pre-receive checks without a Python start per push.
+    init_remote(world.remote_path, resident_checker=True)
     world.links.mkdir(parents=True, exist_ok=True)
     world.timeline.record("harness", "remote_ready", str(world.remote_path))
 

@@ -30,7 +30,6 @@ from harness.world import World, git
 __all__ = [
     "Ingested",
     "Memory",
-    "SentWitnessWorld",
     "approval_outcome",
     "arm_smtp_fault",
     "break_next_fetch",
@@ -58,20 +57,6 @@ __all__ = [
 ]
 
 _TASK_FILE = re.compile(r"^(?:Needs_Action/[^/]+|In_Progress/[^/]+|Done/[^/]+)/([^/]+)\.md$")
-
-
-class SentWitnessWorld(World):
-    """A world whose fake mail server files SMTP-accepted mail in the sender's Sent.
-
-    Local's configuration says the provider keeps the Sent copy (``sent_copy: server``), as
-    Gmail does; ``fakes.mail`` does so only with ``--auto-sent``, which the bootstrap must pass.
-    Until it does, this world adds the flag (a no-op once the bootstrap passes it itself).
-    """
-
-    def python_module(self, module: str, *args: str) -> list[str]:
-        if module == "fakes.mail" and "--auto-sent" not in args:
-            args = (*args, "--auto-sent")
-        return super().python_module(module, *args)
 
 
 # -- mail faults ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any, Literal, TypeVar
 
 import yaml
 
+from employee.sync.checker import stop_checker
 from fakes.mail import MailApiClient
 from harness.actors import AgentHandle, HumanActor, MailActor, OdooActor, SocialActor
 from harness.errors import HarnessError, WorldStartupError
@@ -111,6 +112,8 @@ class World:
 
     def stop(self) -> None:
         self.processes.stop_all()
+        if self.remote_path.exists():
+            stop_checker(self.remote_path)
         if self._started:
             self.timeline.record("harness", "world_stopped")
         self._started = False
