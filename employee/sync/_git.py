@@ -14,7 +14,7 @@ from pathlib import Path
 
 from employee.errors import RemoteUnavailable, SyncError
 
-__all__ = ["Git", "GitFailed", "email_of", "hermetic_env", "parse_batch"]
+__all__ = ["Git", "GitFailed", "clear_stale_locks", "email_of", "hermetic_env", "parse_batch"]
 
 _UNREACHABLE = (
     "does not appear to be a git repository",
@@ -129,3 +129,21 @@ def parse_batch(data: bytes) -> dict[str, bytes]:
             found[header[0]] = data[at : at + size]
         at += size + 1
     return found
+
+
+def clear_stale_locks(git_dir: Path) -> list[Path]:
+    """Remove lock files a killed git left behind; call only while no git runs on this repo.
+
+    A SIGKILL in the middle of ``git commit`` leaves ``index.lock`` (or a ref lock) and every
+    later git command on the repository fails. An agent opening its replica is the only git
+    user of it, so any lock it finds then is stale.
+    """
+    removed: list[Path] = []
+    if not git_dir.is_dir():
+        return removed
+    for lock in sorted(git_dir.rglob("*.lock")):
+        if "objects" in lock.relative_to(git_dir).parts:
+            continue
+        lock.unlink(missing_ok=True)
+        removed.append(lock)
+    return removed

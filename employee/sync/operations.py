@@ -267,7 +267,7 @@ class LogOp:
     @property
     def message(self) -> str:
         kinds = ", ".join(sorted({str(e.get("action_type")) for e in self.entries}))
-        return f"log {kinds} by {self.agent}"
+        return f"log {kinds or 'entries'} by {self.agent}"
 
     def precondition(self, vault: Vault, now: datetime) -> Verdict:
         return OK

@@ -35,7 +35,7 @@ from employee.errors import (
     VaultError,
     ZoneViolation,
 )
-from employee.sync._git import Git, hermetic_env
+from employee.sync._git import Git, clear_stale_locks, hermetic_env
 from employee.sync.incoming import approval_origin, check_incoming, guard_incoming
 from employee.sync.notify import RemoteWatcher
 from employee.sync.operations import (
@@ -139,6 +139,7 @@ class Replica:
         """Reopen an existing replica (the offline queue is picked up from ``state_dir``)."""
         if not (Path(state_dir) / "tx").exists():
             raise SyncError("no transaction worktree in state_dir", path=str(state_dir))
+        clear_stale_locks(Path(path) / ".git")
         return cls(Path(path), agent=agent, state_dir=state_dir, **options)
 
     @property
@@ -429,12 +430,25 @@ class Replica:
         return TxResult("queued", op, verdict, value, commit=commit)
 
     def _replay(self) -> list[TxResult]:
-        """Replay the queue one by one at the remote tip; raises RemoteUnavailable if it drops."""
+        """Replay the queue one by one at the remote tip; raises RemoteUnavailable if it drops.
+
+        Once a queued claim (or reclaim) loses its replay, every later queued operation on the
+        same task is fenced without being tried: it was derived from a claim that never was.
+        """
         self._fetch()
         results: list[TxResult] = []
+        lost_claims: set[str] = set()
         try:
             while ops := self.queue.items():
-                results.append(self._online(ops[0], queue_offline=False))
+                op = ops[0]
+                if op.task_id in lost_claims and op.kind != "log":
+                    reason = f"derived from a claim of {op.task_id} that lost its replay"
+                    results.append(self._lost(op, Verdict(False, reason, "fenced"), 0))
+                else:
+                    result = self._online(op, queue_offline=False)
+                    results.append(result)
+                    if op.kind in ("claim", "reclaim") and result.status != "pushed":
+                        lost_claims.add(op.task_id)
                 self.queue.pop_first()
         except RemoteUnavailable:
             self._rebuild_offline()

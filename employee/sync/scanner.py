@@ -27,7 +27,9 @@ PATTERNS: dict[str, re.Pattern[bytes]] = {
     "jwt": re.compile(rb"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"),
     "whatsapp session": re.compile(rb"WABrowserId|WASecretBundle|WAToken[12]|\"noiseKey\""),
     "credential assignment": re.compile(
-        rb"(?i)\b(password|passwd|pwd|secret|api[_-]?key|auth[_-]?token|pin)\b\s*[:=]\s*"
+        rb"(?i)(?<![A-Za-z0-9])(?:(?:[A-Za-z0-9]+[_-])*"
+        rb"(?:password|passwd|pwd|secret|api[_-]?key|auth[_-]?token|pin)"
+        rb"|(?:[A-Za-z0-9]+[_-])+token)\b\s*[:=]\s*"
         rb"[\"']?[^\s\"'<>]{6,}"
     ),
     "bank credential": re.compile(rb"(?i)\b(iban|account[_ ]number|routing[_ ]number)\b\s*[:=]"),

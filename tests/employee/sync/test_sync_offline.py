@@ -104,3 +104,37 @@ def test_a_real_conflict_keeps_the_human_bytes(make_replica, seed):
     assert [c.path for c in result.conflicts] == [note]
     assert result.conflicts[0].saved.read_text().endswith("human edit\n")
     assert (local.path / note).read_text().endswith("v2 from cloud\n")
+
+
+def test_a_second_worker_of_the_same_agent_cannot_replay_work_from_a_lost_claim(
+    tmp_path, remote, make_replica, seed
+):
+    # Two Cloud workers share the identity "cloud": only the replay order can fence the loser.
+    link = tmp_path / "links" / "cloud2.git"
+    link.parent.mkdir()
+    link.symlink_to(remote)
+    first, second = make_replica("cloud", "cloud1"), make_replica("cloud", "cloud2", link)
+    seed(first, ["w1"])
+    second.sync()
+    link.unlink()
+    offline = second.claim("email", "w1")
+    assert offline.status == "queued"
+    plan = Mutation.of({"Plans/email/PLAN_w1.md": "---\ntask_id: w1\n---\nfrom cloud2\n"})
+    assert second.complete("w1", offline.value.claim_epoch, plan).status == "queued"
+    assert first.claim("email", "w1").status == "pushed"  # same epoch 1, same agent name
+    link.symlink_to(remote)
+    result = second.sync()
+    assert [(r.status, r.verdict.code) for r in result.replayed] == [
+        ("lost", "claim_lost"),
+        ("lost", "fenced"),
+    ]
+    assert "Plans/email/PLAN_w1.md" not in _tree(remote)
+
+
+def test_stale_git_locks_left_by_a_kill_are_cleared_when_the_replica_opens(make_replica):
+    rep = make_replica("cloud")
+    lock = rep.path / ".git" / "index.lock"
+    lock.write_text("")
+    reopened = Replica.open(rep.path, agent="cloud", state_dir=rep.state_dir)
+    assert not lock.exists()
+    assert reopened.sync().online

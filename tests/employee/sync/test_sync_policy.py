@@ -88,10 +88,20 @@ def test_parse_raw_diff():
         "token ghp_" + "a" * 36,
         "password: hunter2hunter2",
         '{"WABrowserId": "x"}',
+        "SMTP_PASSWORD=hunter2hunter2",
+        "PAYMENT_TOKEN: tok_abcdef123",
+        "db-secret = abcdefgh12",
     ],
 )
 def test_scanner_finds(text):
     assert scan_bytes(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text", ["The token: we discussed", "the pin code is on the card", "Spinning: fast"]
+)
+def test_scanner_ignores_ordinary_words(text):
+    assert scan_bytes(text.encode()) == []
 
 
 def test_scanner_leaves_ordinary_notes_alone():
