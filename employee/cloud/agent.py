@@ -22,6 +22,7 @@ its MCP servers do not offer such tools.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -222,7 +223,18 @@ class CloudAgent:
         elif result.status in ("pushed", "queued"):
             self.stats["tasks_created"] += 1
         elif result.status == "refused":
-            raise EmployeeError("task creation refused", reason=result.verdict.reason)
+            # The vault refused it (a credential in the text, an oversized task): the mail is
+            # kept privately and alerted, never lost and never retried forever.
+            refused = Quarantined(
+                reason=f"its task was refused by the vault's guard ({result.verdict.code})",
+                raw_digest=hashlib.sha256(raw).hexdigest(),
+                size=len(raw),
+                message_id_if_known=parsed.message_id,
+            )
+            self.replica.transact(
+                quarantine_op(refused, raw, uid=uid, now=now, state_dir=self.config.state_dir)
+            )
+            self.stats["quarantined"] += 1
         self.wake.set()
 
     # -- the worker ------------------------------------------------------------------------------

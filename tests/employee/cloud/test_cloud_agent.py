@@ -175,3 +175,22 @@ def test_a_worker_never_drafts_a_siblings_valid_claim(tmp_path: Path) -> None:
     # What a worker holds survives its restart (the file is in its private state folder).
     first.held.hold("email-other", 3)
     assert _worker(tmp_path, "a", remote).held.epoch_of("email-other") == 3
+
+
+def test_a_mail_whose_task_the_guard_refuses_is_quarantined_not_lost(tmp_path: Path) -> None:
+    remote = init_remote(tmp_path / "remote.git")
+    agent = _worker(tmp_path, "a", remote)
+    msg = EmailMessage()
+    msg["From"] = "ops@customer.test"
+    msg["To"] = "owner@platinum.test"
+    msg["Subject"] = "our config"
+    msg["Message-ID"] = "<leak@customer.test>"
+    msg.set_content("Here it is:\nSMTP_PASSWORD=hunter2hunter2\n")
+    agent.ingest(1, msg.as_bytes())  # returns: the watcher may advance its cursor
+    assert agent.stats["quarantined"] == 1
+    assert agent.stats["tasks_created"] == 0
+    assert agent.replica is not None
+    (update,) = agent.replica.vault.list("Updates")
+    assert agent.replica.vault.read(update).meta["kind"] == "alert"
+    kept = list((tmp_path / "a" / "state" / "quarantine").glob("*.eml"))
+    assert [p.read_bytes() for p in kept] == [msg.as_bytes()]
