@@ -23,15 +23,10 @@ its MCP servers do not offer such tools.
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import os
-import random
-import sys
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from employee.brain import Handbook, MailFacts, Policy, RulesPolicy
@@ -47,12 +42,12 @@ from employee.cloud.ingest import ingest_op, quarantine_op
 from employee.cloud.social import social_bundle
 from employee.config import AgentConfig, OdooEndpoint, read_secret
 from employee.errors import EmployeeError, ToolError
-from employee.health import HealthServer, Heartbeat
 from employee.mail import Quarantined, parse_inbound
 from employee.mail.imap import ImapConfig
 from employee.mail.watcher import ImapWatcher
 from employee.mcp.client import ToolClient
-from employee.sync import Replica, TxResult
+from employee.runtime import AgentProcess, Stopper, utcnow
+from employee.sync import TxResult
 from employee.vault import Vault, claim_of, layout, new_update
 
 __all__ = ["DRAFTED_DOMAINS", "CloudAgent"]
@@ -60,96 +55,39 @@ __all__ = ["DRAFTED_DOMAINS", "CloudAgent"]
 #: The Needs_Action domains Cloud claims and drafts (finance work arrives by email).
 DRAFTED_DOMAINS = ("email", "social")
 
-log = logging.getLogger("employee.cloud")
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class _Retry:
-    attempts: int = 0
-    not_before: float = 0.0
-    refusals: int = 0
-
-
-class CloudAgent:
+class CloudAgent(AgentProcess):
     """One Cloud worker process (several may run against the same remote)."""
 
+    name = "cloud"
+
     def __init__(self, config: AgentConfig, *, policy: Policy | None = None) -> None:
-        if config.agent != "cloud":
-            raise EmployeeError("CloudAgent needs a cloud configuration", agent=config.agent)
-        self.config = config
+        stats = dict.fromkeys(
+            ("mail_seen", "tasks_created", "duplicates", "quarantined", "drafted", "claims_lost"),
+            0,
+        )
+        super().__init__(config, stats)
         self.policy = policy or RulesPolicy()
-        self.replica: Replica | None = None
         self.held = HeldClaims(config.state_dir / "held_claims.json")
-        self.wake = threading.Event()
-        self.stats: dict[str, int] = {
-            "mail_seen": 0,
-            "tasks_created": 0,
-            "duplicates": 0,
-            "quarantined": 0,
-            "drafted": 0,
-            "claims_lost": 0,
-        }
-        self._retries: dict[str, _Retry] = {}
         self._odoo: ToolClient | None = None
-        self._status = "starting"
-        self._last_error = ""
         self._lock = threading.Lock()
 
     # -- process -----------------------------------------------------------------------------
-    def run(self, stop: threading.Event) -> int:
-        logging.basicConfig(
-            level=logging.INFO, stream=sys.stderr, format="%(asctime)s cloud %(message)s"
-        )
-        cfg = self.config
-        cfg.state_dir.mkdir(parents=True, exist_ok=True)
-        self.replica = _open_replica(cfg)
-        health = HealthServer(self.status, host=cfg.health.host, port=cfg.health.port).start()
-        beat = Heartbeat(
-            cfg.state_dir / "heartbeat.json",
-            lambda: {**self.status(), "health_url": health.url},
-            interval=cfg.health.heartbeat_seconds,
-        ).start()
-        self._status = "ok"
+    def start_services(self, stop: threading.Event) -> list[Stopper]:
+        assert self.replica is not None
         self.replica.sync()
         self._report_restart()
         threading.Thread(target=self._warm_up, name="odoo-warm-up", daemon=True).start()
+        stoppers: list[Stopper] = [self._close_odoo]
         watcher = self._start_watcher(stop)
-        stop_watch = self.replica.watch_remote(self.wake.set)
-        print(
-            json.dumps({"agent": "cloud", "pid": os.getpid(), "health_url": health.url}),
-            flush=True,
-        )
-        try:
-            while not stop.is_set():
-                self.work_once()
-                self.wake.wait(self._next_wait())
-                self.wake.clear()
-        finally:
-            stop_watch.stop()
-            if watcher is not None:
-                watcher.stop()
-            if self._odoo is not None:
-                self._odoo.close()
-            beat.stop()
-            health.stop()
-        return 0
+        if watcher is not None:
+            stoppers.append(watcher.stop)
+        stoppers.append(self.replica.watch_remote(self.wake.set).stop)
+        return stoppers
 
-    def status(self) -> dict[str, Any]:
-        rep = self.replica
-        return {
-            "agent": "cloud",
-            "status": self._status,
-            "online": bool(rep.online) if rep is not None else False,
-            "queued": len(rep.queue) if rep is not None else 0,
-            "stats": dict(self.stats),
-            "retrying": sorted(self._retries),
-            "last_error": self._last_error,
-            "pid": os.getpid(),
-        }
+    def _close_odoo(self) -> None:
+        if self._odoo is not None:
+            self._odoo.close()
 
     def _start_watcher(self, stop: threading.Event) -> ImapWatcher | None:
         imap = self.config.imap
@@ -175,13 +113,6 @@ class CloudAgent:
         )
         watcher.start()
         return watcher
-
-    def _next_wait(self) -> float:
-        wait = self.config.timing.poll_seconds
-        now = _monotonic()
-        for retry in self._retries.values():
-            wait = min(wait, max(0.0, retry.not_before - now))
-        return max(wait, 0.01)
 
     def _report_restart(self) -> None:
         restarts = int(os.environ.get("PLATINUM_RESTARTS", "0") or 0)
@@ -215,7 +146,7 @@ class CloudAgent:
             )
             result = self.replica.transact(quarantine)
             self.stats["quarantined"] += 1
-            log.info("quarantined uid %s: %s (%s)", uid, parsed.reason, result.status)
+            self.log.info("quarantined uid %s: %s (%s)", uid, parsed.reason, result.status)
             return
         result = self.replica.transact(ingest_op(parsed, raw, now=now))
         if result.status == "lost":
@@ -255,14 +186,14 @@ class CloudAgent:
             work += [(self._resume, "", rel.stem) for rel in rep.vault.list("In_Progress/cloud")]
         except EmployeeError as exc:
             self._last_error = str(exc)
-            log.warning("worker pass failed: %s", exc)
+            self.log.warning("worker pass failed: %s", exc)
             return
         for step, domain, task_id in work:
             try:  # one bad task never stops the others
                 step(domain, task_id)
             except EmployeeError as exc:
                 self._last_error = str(exc)
-                log.warning("task %s: %s", task_id, exc)
+                self.log.warning("task %s: %s", task_id, exc)
 
     def _claim_and_draft(self, domain: str, task_id: str) -> None:
         assert self.replica is not None
@@ -291,8 +222,7 @@ class CloudAgent:
         claim = claim_of(doc.meta)
         if claim is None or claim.claimed_by != "cloud":
             return
-        retry = self._retries.get(task_id)
-        if retry is not None and retry.not_before > _monotonic():
+        if self.waiting(task_id):
             return
         lease = timedelta(seconds=self.config.timing.lease_seconds)
         epoch = claim.claim_epoch
@@ -340,13 +270,13 @@ class CloudAgent:
                     odoo=self._odoo_client,
                 )
         except (DraftingError, ToolError) as exc:
-            retry = self._backoff(task_id, str(exc))
+            retry = self.backoff(task_id, str(exc))
             if is_refusal(exc):
                 retry.refusals += 1
             if retry.refusals >= MAX_REFUSALS:
                 done = given_up_bundle(task_id=task_id, task=task, reason=str(exc), now=now)
                 if rep.complete(task_id, epoch, done):
-                    self._retries.pop(task_id, None)
+                    self.settled(task_id)
                 return
             lease = timedelta(seconds=self.config.timing.lease_seconds)
             rep.renew(task_id, epoch, lease)
@@ -356,19 +286,8 @@ class CloudAgent:
             self.held.drop(task_id)  # drafted, or fenced: either way no longer ours
         if result:
             self.stats["drafted"] += 1
-            self._retries.pop(task_id, None)
-        log.info("draft of %s: %s", task_id, result.status)
-
-    def _backoff(self, task_id: str, error: str) -> _Retry:
-        retry = self._retries.setdefault(task_id, _Retry())
-        retry.attempts += 1
-        base = self.config.timing.retry_base_seconds
-        cap = self.config.timing.retry_max_seconds
-        delay = min(cap, base * 2 ** (retry.attempts - 1)) * random.uniform(0.8, 1.2)
-        retry.not_before = _monotonic() + delay
-        self._last_error = error
-        log.warning("task %s waits %.2fs after: %s", task_id, delay, error)
-        return retry
+            self.settled(task_id)
+        self.log.info("draft of %s: %s", task_id, result.status)
 
     def _warm_up(self) -> None:
         """Start the draft-mode Odoo MCP server before the first invoice request needs it."""
@@ -401,12 +320,6 @@ class CloudAgent:
         return self._odoo
 
 
-def _open_replica(cfg: AgentConfig) -> Replica:
-    if (cfg.state_dir / "tx").exists():
-        return Replica.open(cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)
-    return Replica.clone(cfg.remote, cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)
-
-
 def _handbook(vault: Vault) -> Handbook:
     try:
         return Handbook.parse(vault.path("Company_Handbook.md").read_text(encoding="utf-8"))
@@ -437,9 +350,3 @@ def _facts(meta: Mapping[str, Any], body: str, now: datetime) -> MailFacts:
         headers=tuple((str(k).lower(), str(v)) for k, v in headers),
         reply_to=str(meta.get("reply_to") or "") or None,
     )
-
-
-def _monotonic() -> float:
-    import time
-
-    return time.monotonic()

@@ -20,13 +20,9 @@ the outcome never duplicates a mail.
 from __future__ import annotations
 
 import json
-import logging
 import os
-import random
-import sys
 import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -36,28 +32,15 @@ from watchdog.observers import Observer
 
 from employee.config import AgentConfig, read_secret
 from employee.errors import DocumentError, EmployeeError
-from employee.health import HealthServer, Heartbeat
 from employee.local.executor import ACTION_DOMAIN, Executor, Result, action_type_of
 from employee.local.inbox import inbox_op
 from employee.local.ops import DashboardOp, FinishOp, IntentOp
 from employee.mail import stable_message_id
 from employee.mcp.client import ToolClient
-from employee.sync import Replica
+from employee.runtime import AgentProcess, Retry, Stopper, utcnow
 from employee.vault import Approval, is_expired, read_approval
 
 __all__ = ["LocalAgent"]
-
-log = logging.getLogger("employee.local")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class _Retry:
-    attempts: int = 0
-    not_before: float = 0.0
 
 
 class _Wake(FileSystemEventHandler):
@@ -74,87 +57,47 @@ class _Wake(FileSystemEventHandler):
                 return
 
 
-class LocalAgent:
+class LocalAgent(AgentProcess):
     """The Local executive process."""
 
+    name = "local"
+
     def __init__(self, config: AgentConfig) -> None:
-        if config.agent != "local":
-            raise EmployeeError("LocalAgent needs a local configuration", agent=config.agent)
-        self.config = config
-        self.replica: Replica | None = None
-        self.wake = threading.Event()
+        stats = dict.fromkeys(("executed", "failed", "rejected", "expired"), 0)
+        super().__init__(config, stats)
         self.executor = Executor(email=self._email, odoo=self._odoo, social=self._social)
         self._clients: dict[str, ToolClient] = {}
         self._clients_lock = threading.Lock()
-        self._retries: dict[str, _Retry] = {}
         self._alerts: list[str] = []
         self._refused_notes: set[tuple[str, int]] = set()
         self._cloud_health: dict[str, Any] = {}
         self._dashboard_due = True
         self._last_dashboard = 0.0
-        self._status = "starting"
-        self._last_error = ""
-        self.stats: dict[str, int] = {"executed": 0, "failed": 0, "rejected": 0, "expired": 0}
 
     # -- process -----------------------------------------------------------------------------
-    def run(self, stop: threading.Event) -> int:
-        logging.basicConfig(
-            level=logging.INFO, stream=sys.stderr, format="%(asctime)s local %(message)s"
-        )
-        cfg = self.config
-        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+    def prepare(self) -> None:
         self._load_state()
-        self.replica = _open_replica(cfg)
-        health = HealthServer(self.status, host=cfg.health.host, port=cfg.health.port).start()
-        beat = Heartbeat(
-            cfg.state_dir / "heartbeat.json",
-            lambda: {**self.status(), "health_url": health.url},
-            interval=cfg.health.heartbeat_seconds,
-        ).start()
-        self._status = "ok"
+
+    def start_services(self, stop: threading.Event) -> list[Stopper]:
+        assert self.replica is not None
         observer = Observer()
-        observer.schedule(_Wake(self.wake), str(cfg.vault), recursive=True)
+        observer.schedule(_Wake(self.wake), str(self.config.vault), recursive=True)
         observer.start()
-        remote = self.replica.watch_remote(self.wake.set)
-        threading.Thread(target=self._warm_up, name="warm-up", daemon=True).start()
-        print(
-            json.dumps({"agent": "local", "pid": os.getpid(), "health_url": health.url}),
-            flush=True,
-        )
-        try:
-            while not stop.is_set():
-                self.work_once()
-                self.wake.wait(self._next_wait())
-                self.wake.clear()
-        finally:
-            remote.stop()
+
+        def stop_observer() -> None:
             observer.stop()
             observer.join(timeout=5)
-            for client in self._clients.values():
-                client.close()
-            beat.stop()
-            health.stop()
-        return 0
 
-    def status(self) -> dict[str, Any]:
-        rep = self.replica
-        return {
-            "agent": "local",
-            "status": self._status,
-            "online": bool(rep.online) if rep is not None else False,
-            "queued": len(rep.queue) if rep is not None else 0,
-            "stats": dict(self.stats),
-            "retrying": sorted(self._retries),
-            "last_error": self._last_error,
-            "pid": os.getpid(),
-        }
+        threading.Thread(target=self._warm_up, name="warm-up", daemon=True).start()
+        return [
+            self._close_clients,
+            stop_observer,
+            self.replica.watch_remote(self.wake.set).stop,
+        ]
 
-    def _next_wait(self) -> float:
-        wait = self.config.timing.poll_seconds
-        now = time.monotonic()
-        for retry in self._retries.values():
-            wait = min(wait, max(0.0, retry.not_before - now))
-        return max(wait, 0.01)
+    def _close_clients(self) -> None:
+        for client in self._clients.values():
+            client.close()
 
     # -- one pass ------------------------------------------------------------------------------
     def work_once(self) -> None:
@@ -176,7 +119,7 @@ class LocalAgent:
             self._refresh_dashboard()
         except EmployeeError as exc:
             self._last_error = str(exc)
-            log.warning("pass failed: %s", exc)
+            self.log.warning("pass failed: %s", exc)
 
     # -- the human's inbox ------------------------------------------------------------------------
     def _human_notes(self) -> list[PurePosixPath]:
@@ -232,8 +175,7 @@ class LocalAgent:
         if read is None:
             return
         approval, text = read
-        retry = self._retries.get(approval.approval_id)
-        if retry is not None and retry.not_before > time.monotonic():
+        if self.waiting(approval.approval_id):
             return
         domain = ACTION_DOMAIN.get(approval.action, "email")
         now = utcnow()
@@ -262,15 +204,15 @@ class LocalAgent:
         if intent.status != "pushed":
             if intent.status == "lost":
                 self._drop_visible(rel, text)
-            log.info("intent for %s: %s", approval.approval_id, intent.status)
+            self.log.info("intent for %s: %s", approval.approval_id, intent.status)
             return
         started = time.monotonic()
         outcome = self.executor.execute(approval, now=now)
         duration = int((time.monotonic() - started) * 1000)
         if outcome.kind == "retry":
-            self._backoff(approval.approval_id, outcome.result)
+            self.backoff(approval.approval_id, outcome.result)
             return
-        self._retries.pop(approval.approval_id, None)
+        self.settled(approval.approval_id)
         if outcome.kind == "executed":
             self.stats["executed"] += 1
             self._finish(approval, domain, outcome, outcome="executed", duration=duration)
@@ -307,7 +249,7 @@ class LocalAgent:
             if when.tzinfo is None:
                 when = when.replace(tzinfo=UTC)
             if when > now:
-                retry = self._retries.setdefault(approval.approval_id, _Retry())
+                retry = self._retries.setdefault(approval.approval_id, Retry())
                 retry.not_before = time.monotonic() + (when - now).total_seconds()
                 return False
         return True
@@ -368,7 +310,7 @@ class LocalAgent:
         )
         tx = self.replica.transact(op)
         self._dashboard_due = True
-        log.info("%s %s: %s", outcome, approval.approval_id, tx.status)
+        self.log.info("%s %s: %s", outcome, approval.approval_id, tx.status)
         return bool(tx)
 
     def _committed(self, rel: PurePosixPath) -> bool:
@@ -388,16 +330,6 @@ class LocalAgent:
                 path.unlink()
         except OSError:
             return
-
-    def _backoff(self, approval_id: str, why: str) -> None:
-        retry = self._retries.setdefault(approval_id, _Retry())
-        retry.attempts += 1
-        timing = self.config.timing
-        delay = min(timing.retry_max_seconds, timing.retry_base_seconds * 2 ** (retry.attempts - 1))
-        delay *= random.uniform(0.8, 1.2)
-        retry.not_before = time.monotonic() + delay
-        self._last_error = f"{approval_id}: {why}"
-        log.info("retry %s in %.2fs (%s)", approval_id, delay, why)
 
     def _alert_once(self, text: str) -> None:
         if text not in self._alerts:
@@ -518,9 +450,3 @@ def _readable(vault: Any, rel: PurePosixPath) -> bool:
     except (DocumentError, OSError):
         return False
     return True
-
-
-def _open_replica(cfg: AgentConfig) -> Replica:
-    if (cfg.state_dir / "tx").exists():
-        return Replica.open(cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)
-    return Replica.clone(cfg.remote, cfg.vault, agent=cfg.agent, state_dir=cfg.state_dir)

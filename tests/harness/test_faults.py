@@ -12,7 +12,6 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.faults import (
-    SentWitnessWorld,
     customer_mail,
     first_version,
     memory_of,
@@ -120,10 +119,3 @@ def test_path_problems_flag_traversal_and_saved_attachments(tmp_path: Path) -> N
     assert path_problems(clean) == []
     dirty = remote_with(tmp_path / "dirty", [{"Inbox/files/passwd": "root"}])
     assert path_problems(dirty) == ["Inbox/files/passwd"]
-
-
-def test_sent_witness_world_adds_auto_sent_to_the_mail_fake_only(tmp_path: Path) -> None:
-    world = SentWitnessWorld(tmp_path / "w")
-    assert world.python_module("fakes.mail", "--smtp-port", "0")[-1] == "--auto-sent"
-    assert world.python_module("fakes.mail", "--auto-sent").count("--auto-sent") == 1
-    assert "--auto-sent" not in world.python_module("fakes.odoo", "--port", "0")

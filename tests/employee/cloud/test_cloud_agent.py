@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from employee.cloud.agent import CloudAgent, _open_replica
+from employee.cloud.agent import CloudAgent
 from employee.cloud.drafting import MAX_REFUSALS, DraftingError, is_refusal
 from employee.cloud.ingest import ingest_op
 from employee.config import AgentConfig, OdooEndpoint
 from employee.errors import ToolError
 from employee.mail import InboundMail, parse_inbound
 from employee.mcp.client import ToolClient
+from employee.runtime import open_replica as _open_replica
 from employee.sync import init_remote
 from employee.vault import layout
 from fakes.odoo import FakeOdoo, OdooFault

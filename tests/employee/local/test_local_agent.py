@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from employee.config import AgentConfig
-from employee.local.agent import LocalAgent, _open_replica
+from employee.local.agent import LocalAgent
 from employee.local.executor import Result
 from employee.local.ops import IntentOp
+from employee.runtime import open_replica as _open_replica
 from employee.sync import Mutation, WriteOp, init_remote
 from employee.vault import (
     Approval,
