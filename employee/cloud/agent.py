@@ -40,12 +40,13 @@ from employee.cloud.drafting import (
 from employee.cloud.held import HeldClaims
 from employee.cloud.ingest import ingest_op, quarantine_op
 from employee.cloud.social import social_bundle
-from employee.config import AgentConfig, OdooEndpoint, read_secret
+from employee.config import AgentConfig, read_secret
 from employee.errors import EmployeeError, ToolError
 from employee.mail import Quarantined, parse_inbound
 from employee.mail.imap import ImapConfig
 from employee.mail.watcher import ImapWatcher
 from employee.mcp.client import ToolClient
+from employee.mcp.servers import ServerPool
 from employee.runtime import AgentProcess, Stopper, utcnow
 from employee.sync import TxResult
 from employee.vault import Vault, claim_of, layout, new_update
@@ -69,8 +70,7 @@ class CloudAgent(AgentProcess):
         super().__init__(config, stats)
         self.policy = policy or RulesPolicy()
         self.held = HeldClaims(config.state_dir / "held_claims.json")
-        self._odoo: ToolClient | None = None
-        self._lock = threading.Lock()
+        self.servers = ServerPool(config)
 
     # -- process -----------------------------------------------------------------------------
     def start_services(self, stop: threading.Event) -> list[Stopper]:
@@ -78,16 +78,12 @@ class CloudAgent(AgentProcess):
         self.replica.sync()
         self._report_restart()
         threading.Thread(target=self._warm_up, name="odoo-warm-up", daemon=True).start()
-        stoppers: list[Stopper] = [self._close_odoo]
+        stoppers: list[Stopper] = [self.servers.close]
         watcher = self._start_watcher(stop)
         if watcher is not None:
             stoppers.append(watcher.stop)
         stoppers.append(self.replica.watch_remote(self.wake.set).stop)
         return stoppers
-
-    def _close_odoo(self) -> None:
-        if self._odoo is not None:
-            self._odoo.close()
 
     def _start_watcher(self, stop: threading.Event) -> ImapWatcher | None:
         imap = self.config.imap
@@ -300,24 +296,9 @@ class CloudAgent(AgentProcess):
 
     def _odoo_client(self) -> ToolClient:
         """The Odoo MCP server in *draft* mode, started on first use (from any thread)."""
-        odoo = self.config.odoo
-        if odoo is None:
+        if self.config.odoo is None:
             raise DraftingError("no Odoo configured for invoice requests")
-        with self._lock:
-            return self._odoo or self._start_odoo(odoo)
-
-    def _start_odoo(self, odoo: OdooEndpoint) -> ToolClient:
-        if self._odoo is None:
-            env = {
-                "ODOO_URL": odoo.url,
-                "ODOO_DB": odoo.db,
-                "ODOO_LOGIN": odoo.login,
-                "ODOO_SECRET": read_secret(odoo.secret_file),
-                "ODOO_PROTOCOL": odoo.protocol,
-                "ODOO_ROLE": "drafter",
-            }
-            self._odoo = ToolClient("employee.mcp.odoo", ["--mode", "draft"], env=env)
-        return self._odoo
+        return self.servers.get("odoo")
 
 
 def _handbook(vault: Vault) -> Handbook:

@@ -30,13 +30,13 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from employee.config import AgentConfig, read_secret
+from employee.config import AgentConfig
 from employee.errors import DocumentError, EmployeeError
 from employee.local.executor import ACTION_DOMAIN, Executor, Result, action_type_of
 from employee.local.inbox import inbox_op
 from employee.local.ops import DashboardOp, FinishOp, IntentOp
 from employee.mail import stable_message_id
-from employee.mcp.client import ToolClient
+from employee.mcp.servers import ServerPool
 from employee.runtime import AgentProcess, Retry, Stopper, utcnow
 from employee.vault import Approval, is_expired, read_approval
 
@@ -65,9 +65,12 @@ class LocalAgent(AgentProcess):
     def __init__(self, config: AgentConfig) -> None:
         stats = dict.fromkeys(("executed", "failed", "rejected", "expired"), 0)
         super().__init__(config, stats)
-        self.executor = Executor(email=self._email, odoo=self._odoo, social=self._social)
-        self._clients: dict[str, ToolClient] = {}
-        self._clients_lock = threading.Lock()
+        self.servers = ServerPool(config)
+        self.executor = Executor(
+            email=lambda: self.servers.get("email"),
+            odoo=lambda: self.servers.get("odoo"),
+            social=lambda: self.servers.get("social"),
+        )
         self._alerts: list[str] = []
         self._refused_notes: set[tuple[str, int]] = set()
         self._cloud_health: dict[str, Any] = {}
@@ -90,14 +93,10 @@ class LocalAgent(AgentProcess):
 
         threading.Thread(target=self._warm_up, name="warm-up", daemon=True).start()
         return [
-            self._close_clients,
+            self.servers.close,
             stop_observer,
             self.replica.watch_remote(self.wake.set).stop,
         ]
-
-    def _close_clients(self) -> None:
-        for client in self._clients.values():
-            client.close()
 
     # -- one pass ------------------------------------------------------------------------------
     def work_once(self) -> None:
@@ -385,63 +384,14 @@ class LocalAgent(AgentProcess):
         )
 
     # -- MCP servers (started on first use) -----------------------------------------------------
-    def _client(self, name: str, module: str, mode: str, env: dict[str, str]) -> ToolClient:
-        with self._clients_lock:
-            if name not in self._clients:
-                self._clients[name] = ToolClient(module, ["--mode", mode], env=env)
-            return self._clients[name]
-
     def _warm_up(self) -> None:
         """Start the email MCP server before the first approval needs it."""
         if self.config.smtp is None or self.config.imap is None:
             return
         try:
-            self._email().tools()
+            self.servers.get("email").tools()
         except EmployeeError as exc:
             self._last_error = f"email server warm-up: {exc}"
-
-    def _email(self) -> ToolClient:
-        cfg = self.config
-        smtp, imap = cfg.smtp, cfg.imap
-        if smtp is None or imap is None:
-            raise EmployeeError("Local needs smtp and imap settings to send mail")
-        env = {
-            "EMAIL_SMTP_HOST": smtp.host,
-            "EMAIL_SMTP_PORT": str(smtp.port),
-            "EMAIL_SMTP_SECURITY": smtp.security,
-            "EMAIL_IMAP_HOST": imap.host,
-            "EMAIL_IMAP_PORT": str(imap.port),
-            "EMAIL_IMAP_SECURITY": imap.security,
-            "EMAIL_USERNAME": smtp.username,
-            "EMAIL_PASSWORD_FILE": str(smtp.password_file),
-            "EMAIL_FROM": cfg.mail_from or smtp.username,
-            "EMAIL_MESSAGE_ID_DOMAIN": cfg.message_id_domain,
-            "EMAIL_SENT_COPY": smtp.sent_copy,
-        }
-        if smtp.ca_file is not None:
-            env["EMAIL_CA_FILE"] = str(smtp.ca_file)
-        return self._client("email", "employee.mcp.email", "send", env)
-
-    def _odoo(self) -> ToolClient:
-        odoo = self.config.odoo
-        if odoo is None:
-            raise EmployeeError("Local has no Odoo configured")
-        env = {
-            "ODOO_URL": odoo.url,
-            "ODOO_DB": odoo.db,
-            "ODOO_LOGIN": odoo.login,
-            "ODOO_SECRET": read_secret(odoo.secret_file),
-            "ODOO_PROTOCOL": odoo.protocol,
-            "ODOO_ROLE": odoo.role,
-        }
-        return self._client("odoo", "employee.mcp.odoo", "executive", env)
-
-    def _social(self) -> ToolClient:
-        social = self.config.social
-        if social is None:
-            raise EmployeeError("Local has no social API configured")
-        env = {"SOCIAL_API_URL": social.url, "SOCIAL_TOKEN_FILE": str(social.token_file)}
-        return self._client("social", "employee.mcp.social", "executive", env)
 
 
 def _readable(vault: Any, rel: PurePosixPath) -> bool:

@@ -70,7 +70,7 @@ def test_the_warm_up_starts_the_one_draft_server(tmp_path: Path, odoo: FakeOdoo)
 def test_without_odoo_the_warm_up_does_nothing(tmp_path: Path) -> None:
     agent = cloud(tmp_path, None)
     agent._warm_up()
-    assert agent._odoo is None
+    assert agent.servers._clients == {}
     with pytest.raises(DraftingError):
         agent._odoo_client()
 
