@@ -10,10 +10,9 @@ p95 and max in milliseconds against the targets; ``<out>/bench.json`` holds the 
 raw samples, the burst's invariant checks and the load average before and after each run.
 Exit status 1 when a target is missed or an invariant broke.
 
-``--resident-checker`` measures the remote with :mod:`employee.sync.checker` (the same push
-checks in a resident process): the propagation remote is made with it, and each world's
-``pre-receive`` hook is re-installed with it right after start-up. It is not the embedded
-default unless the world's bootstrap asks for it; the JSON records which was measured.
+``--resident-checker`` makes the propagation benchmark's remote use
+:mod:`employee.sync.checker` (the same push checks in a resident process). Worlds (the embedded
+default) always use it since their bootstrap asks for it; the JSON records what was measured.
 """
 
 from __future__ import annotations
