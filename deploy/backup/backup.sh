@@ -39,7 +39,9 @@ base="${PGDATABASE}_${stamp}"
 tmp=$(mktemp -d "$BACKUP_DIR/.incoming.XXXXXX")
 psql_pid=""
 cleanup() {
-  [[ -n "$psql_pid" ]] && kill "$psql_pid" 2>/dev/null || true
+  if [[ -n "$psql_pid" ]]; then
+    kill "$psql_pid" 2>/dev/null || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT

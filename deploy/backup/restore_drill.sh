@@ -53,8 +53,11 @@ check() {  # check NAME EXPECTED ACTUAL
 
 work=$(mktemp -d)
 made_scratch=0
+# shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {  # drops only a database this run created
-  [[ "$made_scratch" == 1 ]] && dropdb "$scratch" >/dev/null 2>&1
+  if [[ "$made_scratch" == 1 ]]; then
+    dropdb "$scratch" >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
