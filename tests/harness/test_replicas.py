@@ -12,11 +12,8 @@ import pytest
 
 from employee.sync import Replica, init_remote, scan_remote
 from employee.sync.scanner import scan_bytes
-from harness.remote import RemoteView
-from harness.replicas import (
+from harness.canaries import (
     Canaries,
-    ManualClock,
-    ReplicaHandle,
     blobs_holding,
     children_of,
     credentials_in,
@@ -24,6 +21,11 @@ from harness.replicas import (
     force_push,
     paste_note,
     plant_canaries,
+)
+from harness.remote import RemoteView
+from harness.replicas import (
+    ManualClock,
+    ReplicaHandle,
     race,
     seed_task,
 )

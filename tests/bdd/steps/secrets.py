@@ -14,8 +14,7 @@ from employee.config import load_config
 from employee.errors import ConfigError, ToolError
 from employee.mcp.client import ToolClient
 from employee.sync import init_remote, scan_remote
-from harness.remote import RemoteView
-from harness.replicas import (
+from harness.canaries import (
     Canaries,
     blobs_holding,
     children_of,
@@ -27,6 +26,7 @@ from harness.replicas import (
     plant_canaries,
     secret_values,
 )
+from harness.remote import RemoteView
 from harness.scenario import SeedMail
 from harness.story import Story
 from harness.world import World
