@@ -124,7 +124,9 @@ class Replica:
         state_dir = Path(state_dir)
         (state_dir / "home").mkdir(parents=True, exist_ok=True)
         git = Git(state_dir, hermetic_env(state_dir / "home", agent))
-        git.run("clone", "-q", "--no-hardlinks", str(remote_url), str(path), remote=True)
+        # --no-local: fetch through the git protocol, never by copying the remote's object
+        # folder (a push being received meanwhile has a quarantine folder that vanishes).
+        git.run("clone", "-q", "--no-local", str(remote_url), str(path), remote=True)
         local = Git(Path(path), git.env)
         local.run("config", "platinum.agent", agent)
         local.run("config", "gc.auto", "0")
