@@ -24,6 +24,7 @@ def _pytest(session: nox.Session, *args: str) -> None:
     scratch = tempfile.mkdtemp(prefix="platinum-nox-")
     env = {
         "COVERAGE_FILE": os.path.join(scratch, ".coverage"),
+        "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(scratch, ".hypothesis"),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     session.run("pytest", *args, *session.posargs, env=env)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Mapping, Sequence
@@ -38,8 +39,11 @@ class ToolClient:
         env: Mapping[str, str] | None = None,
         timeout: float = 60.0,
     ) -> None:
+        server_env = dict(env or {})
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # the SDK passes only a minimal environment
+            server_env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
         self._params = StdioServerParameters(
-            command=sys.executable, args=["-m", module, *args], env=dict(env or {})
+            command=sys.executable, args=["-m", module, *args], env=server_env
         )
         self._timeout = timeout
         self._loop = asyncio.new_event_loop()
