@@ -9,10 +9,11 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from employee.cloud.documents import email_task
-from employee.cloud.ops import CreateTaskOp, QuarantineOp
+from employee.cloud.ops import QuarantineOp
 from employee.mail import InboundMail, Quarantined
 from employee.mail.text import clean_header_text
 from employee.sync import Mutation
+from employee.sync.operations import CreateTaskOp
 from employee.vault import layout, new_update, task_id_for
 
 __all__ = ["TRIAGE_HEADERS", "ingest_op", "quarantine_op", "triage_headers"]

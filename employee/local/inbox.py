@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
 
 from employee.errors import DocumentError
 from employee.sync import Mutation
-from employee.sync.operations import register
+from employee.sync.operations import CreateTaskOp
 from employee.vault import (
     DOMAINS,
     Document,
-    Vault,
-    Verdict,
     layout,
     new_task,
     parse_document,
@@ -30,35 +26,10 @@ from employee.vault import (
 )
 from employee.vault.tasks import RESERVED_TASK_FIELDS
 
-__all__ = ["InboxOp", "inbox_op", "note_task_id"]
+__all__ = ["inbox_op", "note_task_id"]
 
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TYPES = {"social": "social_post", "finance": "invoice_request", "payments": "payment"}
-
-
-@register
-@dataclass(frozen=True)
-class InboxOp:
-    """Create the task for one human note, unless that note was already taken in."""
-
-    kind: ClassVar[str] = "local_inbox"
-    success: ClassVar[str] = "task_created"
-    agent: str
-    task_id: str
-    mutation: Mutation
-
-    @property
-    def message(self) -> str:
-        return f"take in human note as {self.task_id}"
-
-    def precondition(self, vault: Vault, now: datetime) -> Verdict:
-        if vault.find_task(self.task_id) is not None:
-            return Verdict(False, f"task {self.task_id} already exists", "duplicate")
-        return Verdict(True, "", "ok")
-
-    def apply(self, vault: Vault, now: datetime) -> Any:
-        self.mutation.apply(vault)
-        return None
 
 
 def note_task_id(rel: PurePosixPath, text: str) -> str:
@@ -66,7 +37,7 @@ def note_task_id(rel: PurePosixPath, text: str) -> str:
     return task_id_for("note", hashlib.sha256(f"{rel}\n{text}".encode()).hexdigest())
 
 
-def inbox_op(rel: PurePosixPath, text: str, *, now: datetime) -> InboxOp:
+def inbox_op(rel: PurePosixPath, text: str, *, now: datetime) -> CreateTaskOp:
     """The transaction that turns the human's note at ``rel`` into a task."""
     if len(rel.parts) != 3 or rel.parts[0] != "Needs_Action" or rel.parts[1] not in DOMAINS:
         raise DocumentError("a human note must sit in Needs_Action/<domain>/", path=str(rel))
@@ -90,4 +61,6 @@ def inbox_op(rel: PurePosixPath, text: str, *, now: datetime) -> InboxOp:
         **extra,
     )
     task = Document({**task.meta, "source": "human_note"}, task.body)
-    return InboxOp("local", task_id, Mutation.of({str(layout.needs_action(domain, task_id)): task}))
+    return CreateTaskOp(
+        "local", task_id, Mutation.of({str(layout.needs_action(domain, task_id)): task})
+    )

@@ -32,6 +32,7 @@ from employee.vault import (
 __all__ = [
     "ClaimOp",
     "CompleteOp",
+    "CreateTaskOp",
     "LogOp",
     "Mutation",
     "Operation",
@@ -255,6 +256,36 @@ class WriteOp:
 
 
 @dataclass(frozen=True)
+class CreateTaskOp:
+    """Write a new task (plus optional side documents) unless the task id already exists.
+
+    The precondition is checked at the remote tip, so two workers that saw the same mail (or
+    the same human note) create one task: the second push is rejected, its retry finds the
+    task, and it loses with ``duplicate``.
+    """
+
+    kind: ClassVar[str] = "create_task"
+    success: ClassVar[str] = "task_created"
+    agent: str
+    task_id: str
+    mutation: Mutation
+
+    @property
+    def message(self) -> str:
+        return f"create task {self.task_id} by {self.agent}"
+
+    def precondition(self, vault: Vault, now: datetime) -> Verdict:
+        where = vault.find_task(self.task_id)
+        if where is not None:
+            return Verdict(False, f"task {self.task_id} already exists at {where}", "duplicate")
+        return Verdict(True, "", "ok")
+
+    def apply(self, vault: Vault, now: datetime) -> Any:
+        self.mutation.apply(vault)
+        return None
+
+
+@dataclass(frozen=True)
 class LogOp:
     """Only audit entries: the follow-up transaction that records a lost or refused one."""
 
@@ -308,7 +339,8 @@ def record(
 
 
 _REGISTRY: dict[str, type[Any]] = {
-    c.kind: c for c in (ClaimOp, RenewOp, ReleaseOp, ReclaimOp, CompleteOp, WriteOp, LogOp)
+    c.kind: c
+    for c in (ClaimOp, RenewOp, ReleaseOp, ReclaimOp, CompleteOp, WriteOp, CreateTaskOp, LogOp)
 }
 
 OpType = TypeVar("OpType", bound=type[Any])
