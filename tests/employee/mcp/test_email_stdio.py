@@ -58,7 +58,9 @@ async def test_stdio_send_mode(fake: FakeMailServer, tmp_path: Path) -> None:
     env = _env(fake, tmp_path)
     assert "pw-send" not in env.values()
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "employee.mcp.email", "--mode", "send"], env=env
+        command=sys.executable,
+        args=["-m", "employee.mcp.email", "--mode", "send"],
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     async with Client(params) as client:
         names = {t.name for t in (await client.list_tools()).tools}
@@ -87,7 +89,7 @@ def test_draft_mode_refuses_to_start_with_smtp_settings(
         EmailMcpConfig.from_env(env, "draft")
     done = subprocess.run(
         [sys.executable, "-m", "employee.mcp.email", "--mode", "draft"],
-        env=env,
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -137,7 +137,7 @@ async def test_stdio_draft_server(odoo19: FakeOdoo, tmp_path: Any) -> None:
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "employee.mcp.odoo", "--mode", "draft"],
-        env=env,
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
         cwd=str(tmp_path),
     )
     async with Client(params) as client:

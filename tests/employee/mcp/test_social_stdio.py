@@ -25,7 +25,11 @@ async def test_stdio_executive_publishes(tmp_path: Path) -> None:
         params = StdioServerParameters(
             command=sys.executable,
             args=["-m", "employee.mcp.social", "--mode", "executive"],
-            env={"SOCIAL_API_URL": social.url, "SOCIAL_TOKEN_FILE": str(token_file)},
+            env={
+                "SOCIAL_API_URL": social.url,
+                "SOCIAL_TOKEN_FILE": str(token_file),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            },
             cwd=str(tmp_path),
         )
         async with Client(params, read_timeout_seconds=30) as client:

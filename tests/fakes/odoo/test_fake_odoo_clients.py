@@ -101,7 +101,11 @@ def test_odoolib_bad_login(odoo17: FakeOdoo, protocol: str) -> None:
 
 
 async def _mcp_session(env: dict[str, str], errlog: TextIO) -> dict[str, Any]:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server_odoo"], env=env)
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "mcp_server_odoo"],
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     out: dict[str, Any] = {}
     async with (
         stdio_client(params, errlog=errlog) as streams,
