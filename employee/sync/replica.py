@@ -351,6 +351,11 @@ class Replica:
         if any(m in err for m in _RACE):
             raise _Race("push lost the race")
         self.txgit.run("ls-remote", "origin", "HEAD", remote=True)  # raises RemoteUnavailable
+        if not err.strip():
+            # A push that failed without a word (seen under load while other pushes were being
+            # received): nothing was refused, so it is retried like a lost race; the commit is
+            # re-checked at the new tip, never forced.
+            raise _Race("push failed without a message")
         raise SyncError("push failed", agent=self.agent, stderr=err.strip())
 
     def _log(self, entries: list[dict[str, Any]]) -> None:
