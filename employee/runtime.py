@@ -16,6 +16,7 @@ import random
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,7 +54,7 @@ class Retry:
     refusals: int = 0
 
 
-class AgentProcess:
+class AgentProcess(ABC):
     """The loop and the plumbing; ``name`` is ``cloud`` or ``local``."""
 
     name: ClassVar[str]
@@ -73,15 +74,15 @@ class AgentProcess:
         self.log = logging.getLogger(f"employee.{self.name}")
 
     # -- what subclasses provide ------------------------------------------------------------------
+    @abstractmethod
     def start_services(self, stop: threading.Event) -> list[Stopper]:
         """Start the agent's own threads after the replica opened; return their stoppers."""
-        raise NotImplementedError
 
+    @abstractmethod
     def work_once(self) -> None:
         """One pass over the vault."""
-        raise NotImplementedError
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Runs before the replica opens (load private state)."""
 
     # -- the process ----------------------------------------------------------------------------
